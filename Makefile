@@ -1,0 +1,23 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SWIFT ?= swift
+BIN := .build/debug/blumpo
+
+.PHONY: setup build run test bench clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(SWIFT) build --product blumpo
+
+# Builds, starts the embedded PostgreSQL (unless DATABASE_URL is set), migrates, seeds and serves.
+run: build
+	$(BIN) serve --seed
+
+# Everything the suite needs, then the whole suite (tests start their own PostgreSQL).
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build .blumpo/test

@@ -1,0 +1,43 @@
+import Database
+public import Hummingbird
+public import Logging
+public import PostgresNIO
+public import Prometheus
+public import ServiceLifecycle
+
+/// What the HTTP application needs from the process that hosts it.
+public struct AppDependencies: Sendable {
+    public let configuration: AppConfiguration
+    public let client: PostgresClient
+    public let metrics: PrometheusCollectorRegistry
+    public let logger: Logger
+
+    public init(configuration: AppConfiguration, client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.client = client
+        self.metrics = metrics
+        self.logger = logger
+    }
+}
+
+/// The composition root: builds the router and the application from explicit dependencies.
+public func buildApplication(_ dependencies: AppDependencies, services: [any Service] = []) throws -> some ApplicationProtocol {
+    let router = try buildRouter(dependencies)
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
+            serverName: "blumpo"),
+        services: services,
+        logger: dependencies.logger)
+}
+
+/// The router with every route and middleware; tests call it through `HummingbirdTesting`.
+public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    HealthRoutes(client: dependencies.client, migrator: try Migrator()).register(on: router)
+    MetricsRoutes(registry: dependencies.metrics).register(on: router)
+    return router
+}

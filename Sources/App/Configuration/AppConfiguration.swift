@@ -1,0 +1,118 @@
+public import Configuration
+import Foundation
+public import Logging
+
+/// Every setting the program reads, parsed and checked once at start-up.
+///
+/// Values come from environment variables, then from an optional `.env` file in the working
+/// directory, then from the defaults below. See the README's configuration table.
+public struct AppConfiguration: Sendable {
+    public enum LogFormat: String, Sendable { case text, json }
+
+    public var databaseURL: String?
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var baseURL: String
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    public var adminEmails: Set<String>
+    /// Run migrations when `serve` starts.
+    public var migrateOnStart: Bool
+
+    /// Reads the process environment and `.env`.
+    public static func fromEnvironment() async throws -> AppConfiguration {
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(),
+            try await EnvironmentVariablesProvider(environmentFilePath: ".env", allowMissing: true),
+        ])
+        return try AppConfiguration(reader: reader)
+    }
+
+    /// Reads an explicit set of variables (tests, child processes).
+    public init(environment: [String: String]) throws {
+        try self.init(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+    }
+
+    public init(reader: ConfigReader) throws {
+        let settings = SettingsReader(reader: reader)
+        databaseURL = settings.optionalString("DATABASE_URL")
+        host = settings.optionalString("BLUMPO_HOST") ?? "127.0.0.1"
+        port = try settings.integer("BLUMPO_PORT", default: 8080, range: 1...65535)
+        dataDirectory = settings.optionalString("BLUMPO_DATA_DIR") ?? ".blumpo"
+        baseURL = try settings.url("BLUMPO_BASE_URL") ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        logLevel = try settings.choice("BLUMPO_LOG_LEVEL", default: .info) { Logger.Level(rawValue: $0) }
+        logFormat = try settings.choice("BLUMPO_LOG_FORMAT", default: .text) { LogFormat(rawValue: $0) }
+        adminEmails = Set(
+            (settings.optionalString("BLUMPO_ADMIN_EMAILS") ?? "")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty })
+        migrateOnStart = try settings.boolean("BLUMPO_MIGRATE_ON_START", default: true)
+    }
+}
+
+/// A setting that could not be used; printed as one line naming the variable and what it accepts.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let variable: String
+    public let value: String
+    public let accepted: String
+
+    public var description: String { "\(variable)=\"\(value)\" is not valid: expected \(accepted)" }
+}
+
+/// Typed access to string settings with errors that name the variable.
+struct SettingsReader {
+    let reader: ConfigReader
+
+    /// `BLUMPO_PORT` is read through the key `blumpo.port`, which the environment provider maps back.
+    private func key(_ variable: String) -> String { variable.lowercased().replacingOccurrences(of: "_", with: ".") }
+
+    func optionalString(_ variable: String) -> String? {
+        guard let value = reader.string(forKey: ConfigKey(key(variable))), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ variable: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = optionalString(variable) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(variable: variable, value: text, accepted: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func boolean(_ variable: String, default defaultValue: Bool) throws -> Bool {
+        guard let text = optionalString(variable) else { return defaultValue }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(variable: variable, value: text, accepted: "1/0, true/false, yes/no or on/off")
+        }
+    }
+
+    func choice<T: CaseIterableChoice>(_ variable: String, default defaultValue: T, parse: (String) -> T?) throws -> T {
+        guard let text = optionalString(variable) else { return defaultValue }
+        guard let value = parse(text.lowercased()) else {
+            throw ConfigurationError(variable: variable, value: text, accepted: "one of " + T.choices.joined(separator: ", "))
+        }
+        return value
+    }
+
+    func url(_ variable: String) throws -> String? {
+        guard let text = optionalString(variable) else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ConfigurationError(variable: variable, value: text, accepted: "an absolute http:// or https:// URL")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+}
+
+/// A setting with a fixed list of accepted spellings, listed in its error message.
+protocol CaseIterableChoice { static var choices: [String] { get } }
+
+extension Logger.Level: CaseIterableChoice {
+    static var choices: [String] { Logger.Level.allCases.map(\.rawValue) }
+}
+
+extension AppConfiguration.LogFormat: CaseIterableChoice {
+    static var choices: [String] { ["text", "json"] }
+}

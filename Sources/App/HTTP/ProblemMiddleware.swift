@@ -1,0 +1,56 @@
+import Core
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every error into a problem+json response and stamps each response with its request id.
+///
+/// `AppError` maps to its status and stable code; Hummingbird's own errors (unknown route,
+/// undecodable body) keep their status; anything else is a 500 that is logged once with detail
+/// and shown to the client only as "internal error" plus the request id.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = problem(for: error, request: request, context: context).response(requestID: context.id)
+        }
+        response.headers[.requestID] = context.id
+        return response
+    }
+
+    private func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        switch error {
+        case let error as AppError:
+            return Problem(error)
+        case let error as Problem:
+            return error
+        case let error as any HTTPResponseError:
+            let status = error.status
+            let code: String =
+                switch status {
+                case .notFound: "NOT_FOUND"
+                case .methodNotAllowed: "METHOD_NOT_ALLOWED"
+                case .contentTooLarge: "PAYLOAD_TOO_LARGE"
+                case .unsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE"
+                default: status.code < 500 ? "BAD_REQUEST" : "INTERNAL"
+                }
+            let detail: String =
+                switch status {
+                case .notFound: "No route matches \(request.method) \(request.uri.path)."
+                default: (error as? HTTPError)?.body ?? status.reasonPhrase
+                }
+            return Problem(status: status, code: code, detail: detail)
+        case is DecodingError:
+            return Problem(status: .badRequest, code: "BAD_REQUEST", detail: "The request body is not valid JSON for this endpoint.")
+        default:
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            return Problem(status: .internalServerError, code: "INTERNAL", detail: "An internal error occurred; quote the request id when reporting it.")
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+}

@@ -1,0 +1,46 @@
+import Core
+import Database
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// `/healthz` (the process answers), `/readyz` (database reachable and migrations current).
+struct HealthRoutes: Sendable {
+    let client: PostgresClient
+    let migrator: Migrator
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/healthz") { _, _ in
+            StatusBody(status: "ok", detail: nil)
+        }
+        router.get("/readyz") { _, context -> Response in
+            let body: StatusBody
+            let status: HTTPResponse.Status
+            do {
+                let pending = try await withTimeout(.seconds(2)) { [client, migrator, logger = context.logger] in
+                    try await migrator.pending(client, logger: logger)
+                }
+                if pending.isEmpty {
+                    (status, body) = (.ok, StatusBody(status: "ready", detail: nil))
+                } else {
+                    (status, body) = (.serviceUnavailable, StatusBody(status: "migrations pending", detail: pending.joined(separator: ", ")))
+                }
+            } catch is TimeoutError {
+                (status, body) = (.serviceUnavailable, StatusBody(status: "database unreachable", detail: "no answer within 2 seconds"))
+            } catch {
+                (status, body) = (.serviceUnavailable, StatusBody(status: "database unreachable", detail: "\(error)"))
+            }
+            let data = try JSONEncoder.sortedKeys.encode(body)
+            return Response(
+                status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}
+
+/// The small JSON body of the health endpoints.
+struct StatusBody: ResponseCodable {
+    let status: String
+    let detail: String?
+}

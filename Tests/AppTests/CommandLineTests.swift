@@ -1,0 +1,104 @@
+import Database
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The binary as an operator meets it: exit codes, one-line errors, the embedded cluster.
+@Suite(.serialized) struct CommandLineTests {
+    @Test func aBadSettingStopsWithExitCode2AndOneLine() async throws {
+        let outcome = try await BlumpoProcess.run(["migrate"], environment: ["BLUMPO_PORT": "http"])
+        #expect(outcome.status == 2)
+        let lines = outcome.output.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("BLUMPO_PORT=\"http\" is not valid: expected an integer from 1 to 65535") == true)
+    }
+
+    @Test func helpExplainsEveryCommand() async throws {
+        let outcome = try await BlumpoProcess.run(["--help"], environment: [:])
+        #expect(outcome.status == 0)
+        for command in ["serve", "migrate", "seed"] { #expect(outcome.output.contains(command)) }
+    }
+
+    @Test func twoConcurrentMigrateRunsBothSucceed() async throws {
+        try await TestDatabase.with(empty: true) { db in
+            let environment = ["DATABASE_URL": db.endpoint.url]
+            async let first = BlumpoProcess.run(["migrate"], environment: environment)
+            async let second = BlumpoProcess.run(["migrate"], environment: environment)
+            let outcomes = try await [first, second]
+            #expect(outcomes.map(\.status) == [0, 0], "\(outcomes.map(\.output))")
+            let count = try await db.one("SELECT count(*)::int FROM schema_migrations", as: Int.self)
+            #expect(count == (try Migration.bundled().count))
+        }
+    }
+
+    @Test func serveNamesAnUnreachableDatabaseAndExitsQuickly() async throws {
+        let port = try unusedPort()
+        let outcome = try await BlumpoProcess.run(
+            ["serve"], environment: ["DATABASE_URL": "postgres://u:p@127.0.0.1:\(port)/db"], timeout: 20)
+        #expect(outcome.status != 0)
+        #expect(outcome.seconds < 10)
+        #expect(outcome.output.contains("cannot reach PostgreSQL at 127.0.0.1:\(port)"))
+    }
+
+    @Test func serveReportsAPortInUseInOneLine() async throws {
+        try await TestDatabase.with { db in
+            let (socket, port) = try listeningSocket()
+            defer { close(socket) }
+            let outcome = try await BlumpoProcess.run(
+                ["serve"], environment: ["DATABASE_URL": db.endpoint.url, "BLUMPO_PORT": "\(port)"], timeout: 30)
+            #expect(outcome.status != 0)
+            #expect(outcome.output.contains("127.0.0.1:\(port) is already in use"), "\(outcome.output)")
+        }
+    }
+
+    @Test func embeddedClusterIsCreatedUsedAndStoppedByTheProcessThatStartedIt() async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-embedded-\(UUID().uuidString)").path
+        let environment = ["BLUMPO_DATA_DIR": dataDirectory]
+        let first = try await BlumpoProcess.run(["seed"], environment: environment, timeout: 120)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("psql -h 127.0.0.1"))
+        #expect(!clusterIsRunning(dataDirectory), "the process that started PostgreSQL stops it on exit")
+
+        // A server someone else started is reused and left running.
+        let cluster = EmbeddedPostgres(dataDirectory: dataDirectory)
+        let server = try cluster.start(logger: Logger(label: "test"))
+        defer { cluster.stop(logger: Logger(label: "test")) }
+        #expect(server.startedHere)
+        let second = try await BlumpoProcess.run(["migrate"], environment: environment, timeout: 120)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("-p \(server.port)"))
+        #expect(clusterIsRunning(dataDirectory))
+    }
+
+    private func clusterIsRunning(_ dataDirectory: String) -> Bool {
+        FileManager.default.fileExists(atPath: dataDirectory + "/postgres/data/postmaster.pid")
+    }
+}
+
+/// A loopback port with nothing listening on it.
+func unusedPort() throws -> Int {
+    let (socket, port) = try listeningSocket()
+    close(socket)
+    return port
+}
+
+/// A socket listening on a free loopback port, to hold a port busy.
+func listeningSocket() throws -> (Int32, Int) {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
+        }
+    }
+    guard ok else { throw TestSupportError("cannot listen on loopback") }
+    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
+}

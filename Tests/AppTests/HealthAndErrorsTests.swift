@@ -1,0 +1,97 @@
+import App
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Testing
+import TestSupport
+
+/// Builds the real application over a test database and calls it in-process.
+func withTestApp(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    try await TestDatabase.with { db in
+        let configuration = try AppConfiguration(environment: ["BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.path])
+        let dependencies = AppDependencies(
+            configuration: configuration, client: db.client, metrics: PrometheusCollectorRegistry(), logger: db.logger)
+        let app = try buildApplication(dependencies)
+        try await app.test(.router, body)
+    }
+}
+
+@Suite struct HealthAndErrorsTests {
+    @Test func healthzAnswersWithoutTouchingTheDatabase() async throws {
+        try await withTestApp { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"ok\""))
+            }
+        }
+    }
+
+    @Test func readyzIsReadyWhenTheSchemaIsCurrent() async throws {
+        try await withTestApp { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("ready"))
+            }
+        }
+    }
+
+    @Test func unknownRoutesAnswerProblemJSONWithARequestID() async throws {
+        try await withTestApp { client in
+            try await client.execute(uri: "/api/v1/nope", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let requestID = try #require(response.headers[HTTPField.Name("X-Request-Id")!])
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(body?["code"] as? String == "NOT_FOUND")
+                #expect(body?["status"] as? Int == 404)
+                #expect(body?["request_id"] as? String == requestID)
+                #expect(body?["type"] != nil && body?["title"] != nil && body?["detail"] != nil)
+            }
+        }
+    }
+
+    @Test func metricsAreServedInPrometheusFormat() async throws {
+        try await withTestApp { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            }
+        }
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsMatchTheREADME() throws {
+        let configuration = try AppConfiguration(environment: [:])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.dataDirectory == ".blumpo")
+        #expect(configuration.baseURL == "http://127.0.0.1:8080")
+        #expect(configuration.logFormat == .text)
+        #expect(configuration.databaseURL == nil)
+    }
+
+    @Test(arguments: [
+        ("BLUMPO_PORT", "eighty", "an integer from 1 to 65535"),
+        ("BLUMPO_PORT", "70000", "an integer from 1 to 65535"),
+        ("BLUMPO_LOG_FORMAT", "xml", "one of text, json"),
+        ("BLUMPO_LOG_LEVEL", "loud", "one of trace"),
+        ("BLUMPO_BASE_URL", "ftp://x", "an absolute http:// or https:// URL"),
+    ])
+    func badValuesNameTheVariableAndWhatIsAccepted(variable: String, value: String, accepted: String) {
+        #expect {
+            try AppConfiguration(environment: [variable: value])
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("\(variable)=\"\(value)\"") && text.contains(accepted)
+        }
+    }
+
+    @Test func adminEmailsAreNormalized() throws {
+        let configuration = try AppConfiguration(environment: ["BLUMPO_ADMIN_EMAILS": " Ann@Example.com, bo@example.com ,"])
+        #expect(configuration.adminEmails == ["ann@example.com", "bo@example.com"])
+    }
+}

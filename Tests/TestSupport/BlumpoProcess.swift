@@ -1,0 +1,54 @@
+import Foundation
+
+/// Runs the built `blumpo` binary as a child process, as an operator would.
+public struct BlumpoProcess: Sendable {
+    public struct Outcome: Sendable {
+        public let status: Int32
+        public let output: String
+        public let seconds: Double
+    }
+
+    /// `blumpo` sits next to the test bundle in the build directory (`make test` builds both).
+    public static var executable: String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
+        if directory.path.hasSuffix(".xctest/Contents/MacOS") {
+            directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("blumpo").path
+    }
+
+    /// Runs `blumpo arguments…` with exactly `environment` (plus PATH) in a fresh working directory.
+    public static func run(_ arguments: [String], environment: [String: String], timeout: Double = 60) async throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = environment
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        process.environment = env
+        let workingDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: workingDirectory, withIntermediateDirectories: true)
+        process.currentDirectoryURL = workingDirectory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let started = Date()
+        try process.run()
+        let reader = Task.detachedOutput(pipe)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let output = await reader.value
+        return Outcome(status: process.terminationStatus, output: output, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+extension Task where Success == String, Failure == Never {
+    /// Reads a pipe to its end off the caller's task (the read blocks).
+    fileprivate static func detachedOutput(_ pipe: Pipe) -> Task<String, Never> {
+        Task {
+            String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+    }
+}

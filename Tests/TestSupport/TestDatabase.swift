@@ -1,0 +1,152 @@
+public import Database
+import Foundation
+public import Logging
+public import PostgresNIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A database of its own for one test, cloned from a migrated and seeded template.
+///
+/// The cluster is the embedded PostgreSQL under `.blumpo/test` (fsync off), started once per
+/// test process and stopped when the process exits; `BLUMPO_TEST_DATABASE_URL` points the
+/// suite at another server instead.
+public struct TestDatabase: Sendable {
+    public let endpoint: DatabaseEndpoint
+    public let client: PostgresClient
+    public let logger: Logger
+
+    /// Creates a fresh database, runs `body` with a running client, then drops the database.
+    /// With `empty`, the database has no schema at all (for migration tests).
+    public static func with<T: Sendable>(empty: Bool = false, _ body: (TestDatabase) async throws -> T) async throws -> T {
+        let logger = Logger(label: "test")
+        let endpoint = try await TestCluster.shared.createDatabase(fromTemplate: !empty)
+        let client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            do {
+                return .success(try await body(TestDatabase(endpoint: endpoint, client: client, logger: logger)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        try await TestCluster.shared.drop(endpoint.database)
+        return try result.get()
+    }
+
+    /// Runs a query and decodes its single row.
+    public func one<each T: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each T).Type) async throws -> (repeat each T) {
+        let rows = try await client.query(query, logger: logger).collect()
+        guard let row = rows.first, rows.count == 1 else {
+            throw TestSupportError("expected one row, got \(rows.count) for \(query.sql)")
+        }
+        return try row.decode((repeat each T).self)
+    }
+
+    /// Runs a statement, ignoring any rows.
+    public func execute(_ query: PostgresQuery) async throws {
+        try await client.query(query, logger: logger)
+    }
+}
+
+/// A failed precondition inside the test harness.
+public struct TestSupportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The per-process test cluster and its template database.
+actor TestCluster {
+    static let shared = TestCluster()
+    private let logger = Logger(label: "test.cluster")
+    /// One preparation per process; concurrent first callers all await the same one.
+    private var preparation: Task<(server: DatabaseEndpoint, template: String), any Error>?
+    private var preparedServer: DatabaseEndpoint?
+
+    func createDatabase(fromTemplate: Bool) async throws -> DatabaseEndpoint {
+        let (server, prepared) = try await prepare()
+        let template = fromTemplate ? prepared : "template0"
+        let name = "blumpo_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await withClient(server.with(database: "postgres"), logger: logger) { client in
+            _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: logger)
+        }
+        return server.with(database: name)
+    }
+
+    func drop(_ database: String) async throws {
+        guard let server = preparedServer else { return }
+        try await withClient(server.with(database: "postgres"), logger: logger) { client in
+            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    /// The server endpoint with its `blumpo` maintenance user, for tests that start processes.
+    func serverEndpoint() async throws -> DatabaseEndpoint {
+        try await prepare().server
+    }
+
+    private func prepare() async throws -> (server: DatabaseEndpoint, template: String) {
+        if let preparation { return try await preparation.value }
+        let task = Task { try await self.prepareOnce() }
+        preparation = task
+        let prepared = try await task.value
+        preparedServer = prepared.server
+        return prepared
+    }
+
+    private func prepareOnce() async throws -> (server: DatabaseEndpoint, template: String) {
+        let server = try await startServer()
+        let migrations = try Migration.bundled()
+        let fingerprint = String(migrations.map(\.checksum).joined().hashValueStable, radix: 16)
+        let template = "blumpo_template_\(fingerprint)"
+        try await withClient(server.with(database: "postgres"), logger: logger) { client in
+            let exists = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(template)", logger: logger)
+                .collect().isEmpty == false
+            if !exists {
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(template)"), logger: logger)
+            }
+        }
+        if try await needsMigration(server.with(database: template)) {
+            try await withClient(server.with(database: template), logger: logger) { client in
+                try await Migrator(migrations: migrations).migrate(client, logger: logger)
+                try await Seeder().seed(client, logger: logger)
+            }
+        }
+        return (server, template)
+    }
+
+    private func needsMigration(_ endpoint: DatabaseEndpoint) async throws -> Bool {
+        try await withClient(endpoint, logger: logger) { client in
+            try await !Migrator().pending(client, logger: logger).isEmpty
+        }
+    }
+
+    private func startServer() async throws -> DatabaseEndpoint {
+        if let url = ProcessInfo.processInfo.environment["BLUMPO_TEST_DATABASE_URL"] {
+            return try DatabaseEndpoint(url: url)
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dataDirectory = packageRoot.appendingPathComponent(".blumpo/test").path
+        let bootstrap = try await DatabaseBootstrap.prepare(
+            databaseURL: nil, dataDirectory: dataDirectory,
+            extraSettings: ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "400"],
+            logger: logger)
+        if let cluster = bootstrap.ownedCluster {
+            ownedCluster = cluster
+            atexit { ownedCluster?.stop(logger: Logger(label: "test.cluster")) }
+        }
+        return bootstrap.endpoint
+    }
+}
+
+/// The cluster this test process started, stopped by an exit handler.
+nonisolated(unsafe) private var ownedCluster: EmbeddedPostgres?
+
+extension String {
+    /// FNV-1a over the UTF-8 bytes: stable across processes, unlike `hashValue`.
+    var hashValueStable: UInt64 {
+        utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+}

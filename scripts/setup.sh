@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Blumpo needs on a Debian machine, and only what is missing.
+# Works as root or through sudo. Safe to run again.
+set -euo pipefail
+
+need_debian=()
+
+# PostgreSQL 15+ server binaries (initdb, pg_ctl) for the embedded cluster.
+have_postgres=false
+for dir in /usr/lib/postgresql/*/bin; do
+    version=$(basename "$(dirname "$dir")")
+    if [[ "$version" =~ ^[0-9]+$ ]] && (( version >= 15 )) && [[ -x "$dir/initdb" ]]; then have_postgres=true; fi
+done
+if ! $have_postgres && command -v initdb >/dev/null 2>&1; then have_postgres=true; fi
+$have_postgres || need_debian+=(postgresql)
+
+# runuser lets a root-run blumpo hand the cluster to an unprivileged account.
+command -v runuser >/dev/null 2>&1 || need_debian+=(util-linux)
+
+if (( ${#need_debian[@]} > 0 )); then
+    if [[ $(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+        echo "setup: missing Debian packages: ${need_debian[*]}; install them as root" >&2
+        exit 1
+    fi
+    echo "setup: installing ${need_debian[*]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debian[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: the Swift 6 toolchain is not on PATH; install it from swift.org (see README)" >&2
+    exit 1
+fi
