@@ -62,13 +62,25 @@ struct ClusterCommandRunner: Sendable {
 /// A loopback TCP port nobody listens on right now.
 enum FreePort {
     static func pick() throws -> Int {
+        try bindLoopback(port: 0)
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        (try? bindLoopback(port: port)) != nil
+    }
+
+    /// Binds a socket to 127.0.0.1:`port` (0 = any) and returns the bound port.
+    private static func bindLoopback(port: Int) throws -> Int {
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { throw DatabaseSetupError.embeddedClusterFailed("cannot open a socket") }
         defer { close(socketDescriptor) }
+        // Like PostgreSQL itself: a port in TIME_WAIT after our own server stopped is reusable.
+        var reuse: Int32 = 1
+        setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in

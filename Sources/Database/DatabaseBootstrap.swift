@@ -55,6 +55,8 @@ public func withClient<T: Sendable>(
     let client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self, returning: T.self, isolation: isolation) { group in
         group.addTask { await client.run() }
+        // Let run() start before the first lease, which PostgresNIO otherwise warns about.
+        try await Task.sleep(for: .milliseconds(5))
         defer { group.cancelAll() }
         return try await body(client)
     }

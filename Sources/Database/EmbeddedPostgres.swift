@@ -23,6 +23,7 @@ public struct EmbeddedPostgres: Sendable {
     var logFile: String { root + "/postgres.log" }
     var passwordFile: String { root + "/password" }
     var lockFile: String { root + "/lock" }
+    var portFile: String { root + "/port" }
 
     public init(dataDirectory: String, extraSettings: [String: String] = [:]) {
         let absolute = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
@@ -50,7 +51,7 @@ public struct EmbeddedPostgres: Sendable {
             if let port = runningPort(runner: runner) {
                 return Server(port: port, password: password, startedHere: false)
             }
-            let port = try FreePort.pick()
+            let port = try preferredPort()
             let result = try runner.run(
                 "pg_ctl",
                 ["-D", clusterDirectory, "-l", logFile, "-o", "-p \(port)", "-w", "-t", "60", "start"])
@@ -58,8 +59,20 @@ public struct EmbeddedPostgres: Sendable {
                 throw DatabaseSetupError.embeddedClusterFailed(
                     "pg_ctl start failed (\(result.output.trimmingCharacters(in: .whitespacesAndNewlines))); see \(logFile)")
             }
+            try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8)
             return Server(port: port, password: password, startedHere: true)
         }
+    }
+
+    /// The port used last time when it is still free (stable `psql` commands, and clients that
+    /// reconnect after a restart find the server again), else any free port.
+    private func preferredPort() throws -> Int {
+        if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
+            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), FreePort.isFree(port)
+        {
+            return port
+        }
+        return try FreePort.pick()
     }
 
     /// Stops the server with a fast shutdown (active transactions roll back, data is flushed).

@@ -1,4 +1,5 @@
 import App
+import Database
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -93,5 +94,35 @@ func withTestApp(_ body: @escaping @Sendable (any TestClientProtocol) async thro
     @Test func adminEmailsAreNormalized() throws {
         let configuration = try AppConfiguration(environment: ["BLUMPO_ADMIN_EMAILS": " Ann@Example.com, bo@example.com ,"])
         #expect(configuration.adminEmails == ["ann@example.com", "bo@example.com"])
+    }
+}
+
+@Suite struct ReadinessTests {
+    @Test func readyzFollowsTheDatabaseGoingAwayAndComingBack() async throws {
+        let logger = Logger(label: "test")
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-ready-\(UUID().uuidString)").path
+        let bootstrap = try await DatabaseBootstrap.prepare(databaseURL: nil, dataDirectory: dataDirectory, logger: logger)
+        let cluster = try #require(bootstrap.ownedCluster)
+        defer { cluster.stop(logger: logger) }
+        try await withClient(bootstrap.endpoint, logger: logger) { client in
+            try await Migrator().migrate(client, logger: logger)
+            let configuration = try AppConfiguration(environment: [:])
+            let app = try buildApplication(
+                AppDependencies(configuration: configuration, client: client, metrics: PrometheusCollectorRegistry(), logger: logger))
+            try await app.test(.router) { http in
+                try await http.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+                cluster.stop(logger: logger)
+                try await http.execute(uri: "/readyz", method: .get) { #expect($0.status == .serviceUnavailable) }
+                _ = try cluster.start(logger: logger)
+                // The pool reconnects on its own, with backoff; give it up to a minute.
+                var status = HTTPResponse.Status.serviceUnavailable
+                let started = ContinuousClock.now
+                while status != .ok && ContinuousClock.now - started < .seconds(60) {
+                    status = try await http.execute(uri: "/readyz", method: .get).status
+                    if status != .ok { try await Task.sleep(for: .milliseconds(500)) }
+                }
+                #expect(status == .ok)
+            }
+        }
     }
 }
