@@ -28,6 +28,17 @@ struct Runtime {
         return Runtime(configuration: configuration, logger: logger, database: database)
     }
 
+    /// Optionally migrates and seeds, then refuses to go on while migrations are pending.
+    func requireCurrentSchema(migrate: Bool, seed: Bool = false) async throws {
+        try await withClient(database.endpoint, logger: logger) { client in
+            let migrator = try Migrator()
+            if migrate { try await migrator.migrate(client, logger: logger) }
+            if seed { try await Seeder().seed(client, logger: logger) }
+            let pending = try await migrator.pending(client, logger: logger)
+            guard pending.isEmpty else { throw ServeError.migrationsPending(pending) }
+        }
+    }
+
     /// Runs `body`, then stops the embedded cluster if this process started it — also on failure.
     func run<T>(_ body: () async throws -> T) async throws -> T {
         do {

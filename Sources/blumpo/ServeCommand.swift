@@ -24,25 +24,29 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Load reference data before serving (what `blumpo seed` does).")
     var seed = false
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Run background workers in this process.")
+    var workers = true
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Run the periodic scheduler in this process.")
+    var scheduler = true
+
     func run() async throws {
         let runtime = try await Runtime.start("serve")
         let configuration = runtime.configuration
         let logger = runtime.logger
         try await runtime.run {
-            try await withClient(runtime.database.endpoint, logger: logger) { client in
-                let migrator = try Migrator()
-                if migrate && configuration.migrateOnStart { try await migrator.migrate(client, logger: logger) }
-                if seed { try await Seeder().seed(client, logger: logger) }
-                let pending = try await migrator.pending(client, logger: logger)
-                guard pending.isEmpty else { throw ServeError.migrationsPending(pending) }
-            }
+            try await runtime.requireCurrentSchema(migrate: migrate && configuration.migrateOnStart, seed: seed)
 
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let client = PostgresClient(configuration: runtime.database.endpoint.clientConfiguration, backgroundLogger: logger)
+            let background = try BackgroundWork(configuration: configuration)
+            var services: [any Service] = [client]
+            if workers { services.append(background.worker(client: client, logger: logger)) }
+            if scheduler { services.append(background.scheduler(client: client, logger: logger)) }
             let app = try buildApplication(
                 AppDependencies(configuration: configuration, client: client, metrics: registry, logger: logger),
-                services: [client])
+                services: services)
             logger.info("Blumpo is listening on \(configuration.baseURL)")
             let group = ServiceGroup(
                 configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -65,7 +69,7 @@ enum ServeError: Error, CustomStringConvertible {
         case .portInUse(let host, let port):
             "\(host):\(port) is already in use; stop the other program or set BLUMPO_PORT"
         case .migrationsPending(let names):
-            "migrations are pending (\(names.joined(separator: ", "))); run `blumpo migrate` or drop --no-migrate"
+            "migrations are pending (\(names.joined(separator: ", "))); run `blumpo migrate` first"
         }
     }
 }

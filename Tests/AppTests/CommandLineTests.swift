@@ -80,25 +80,3 @@ import Glibc
     }
 }
 
-/// A loopback port with nothing listening on it.
-func unusedPort() throws -> Int {
-    let (socket, port) = try listeningSocket()
-    close(socket)
-    return port
-}
-
-/// A socket listening on a free loopback port, to hold a port busy.
-func listeningSocket() throws -> (Int32, Int) {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
-        }
-    }
-    guard ok else { throw TestSupportError("cannot listen on loopback") }
-    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
-}

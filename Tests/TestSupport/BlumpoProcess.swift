@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs the built `blumpo` binary as a child process, as an operator would.
 public struct BlumpoProcess: Sendable {
     public struct Outcome: Sendable {
@@ -51,4 +55,71 @@ extension Task where Success == String, Failure == Never {
             String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         }
     }
+}
+
+/// A `blumpo` child process that keeps running until the test stops it.
+public final class RunningBlumpo: Sendable {
+    private let process: Process
+    private let outputPath: String
+
+    /// Starts `blumpo arguments…`; its output goes to a file read by `output()`.
+    public init(_ arguments: [String], environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BlumpoProcess.executable)
+        process.arguments = arguments
+        var env = environment
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        process.environment = env
+        outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-\(UUID().uuidString).log").path
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit (up to `timeout`) and returns its status, nil if still running.
+    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    public func output() -> String {
+        (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A loopback port with nothing listening on it.
+public func unusedPort() throws -> Int {
+    let (socket, port) = try listeningSocket()
+    close(socket)
+    return port
+}
+
+/// A socket listening on a free loopback port, to hold a port busy.
+public func listeningSocket() throws -> (Int32, Int) {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
+        }
+    }
+    guard ok else { throw TestSupportError("cannot listen on loopback") }
+    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -19,6 +19,19 @@ public struct AppConfiguration: Sendable {
     public var adminEmails: Set<String>
     /// Run migrations when `serve` starts.
     public var migrateOnStart: Bool
+    public var queue: QueueSettings
+
+    /// How workers and the scheduler behave.
+    public struct QueueSettings: Sendable {
+        /// Sleep of an idle worker between polls (LISTEN/NOTIFY usually wakes it sooner).
+        public var pollInterval: Duration
+        /// Overrides every kind's lease (tests use short leases to see rescues quickly).
+        public var leaseOverride: Duration?
+        public var gracePeriod: Duration
+        public var maintenanceInterval: Duration
+        public var retention: Duration
+        public var schedulerCheckInterval: Duration
+    }
 
     /// Reads the process environment and `.env`.
     public static func fromEnvironment() async throws -> AppConfiguration {
@@ -48,6 +61,14 @@ public struct AppConfiguration: Sendable {
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 .filter { !$0.isEmpty })
         migrateOnStart = try settings.boolean("BLUMPO_MIGRATE_ON_START", default: true)
+        let lease = try settings.integer("BLUMPO_QUEUE_LEASE_SECONDS", default: 0, range: 0...86400)
+        queue = QueueSettings(
+            pollInterval: .milliseconds(try settings.integer("BLUMPO_QUEUE_POLL_MS", default: 1000, range: 10...60000)),
+            leaseOverride: lease > 0 ? .seconds(lease) : nil,
+            gracePeriod: .seconds(try settings.integer("BLUMPO_QUEUE_GRACE_SECONDS", default: 20, range: 0...3600)),
+            maintenanceInterval: .milliseconds(try settings.integer("BLUMPO_QUEUE_MAINTENANCE_MS", default: 5000, range: 10...600_000)),
+            retention: .seconds(3600 * (try settings.integer("BLUMPO_QUEUE_RETENTION_HOURS", default: 72, range: 1...8760))),
+            schedulerCheckInterval: .milliseconds(try settings.integer("BLUMPO_SCHEDULER_CHECK_MS", default: 1000, range: 10...60000)))
     }
 }
 

@@ -1,0 +1,45 @@
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+public import TaskQueue
+
+/// The composition root of background work: every task kind with its handler, every periodic
+/// schedule, and the worker and scheduler services built from configuration.
+public struct BackgroundWork: Sendable {
+    public let registry: TaskRegistry
+    public let schedules: [PeriodicSchedule]
+    let configuration: AppConfiguration
+
+    public init(configuration: AppConfiguration) throws {
+        self.configuration = configuration
+        let queue = configuration.queue
+        var registry = TaskRegistry()
+        registry.register(QueueProbe(options: Self.options(.init(), queue)))
+        registry.register(PruneFinishedTasks(retention: queue.retention))
+        self.registry = registry
+        schedules = [
+            PeriodicSchedule(
+                name: "queue.prune", cadence: .every(.seconds(3600)), task: try NewTask(kind: PruneFinishedTasks.kind, payload: EmptyPayload())),
+        ]
+    }
+
+    /// Applies settings that override every kind (the lease, for tests and slow machines).
+    private static func options(_ options: TaskKindOptions, _ queue: AppConfiguration.QueueSettings) -> TaskKindOptions {
+        var options = options
+        if let lease = queue.leaseOverride { options.lease = lease }
+        return options
+    }
+
+    public func worker(client: PostgresClient, logger: Logger) -> TaskWorker {
+        let queue = configuration.queue
+        return TaskWorker(
+            client: client, registry: registry,
+            configuration: WorkerConfiguration(
+                pollInterval: queue.pollInterval, gracePeriod: queue.gracePeriod, maintenanceInterval: queue.maintenanceInterval),
+            logger: logger)
+    }
+
+    public func scheduler(client: PostgresClient, logger: Logger) -> TaskScheduler {
+        TaskScheduler(client: client, schedules: schedules, checkInterval: configuration.queue.schedulerCheckInterval, logger: logger)
+    }
+}

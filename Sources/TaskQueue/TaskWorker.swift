@@ -1,0 +1,281 @@
+import Foundation
+public import Logging
+import Metrics
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// Settings of one worker process.
+public struct WorkerConfiguration: Sendable {
+    /// Names this process in `queue_task.worker_id`.
+    public var workerID: String
+    /// How long an idle worker sleeps when no notification arrives.
+    public var pollInterval: Duration
+    /// How long running tasks may take to finish after a shutdown request before they are
+    /// interrupted and handed back.
+    public var gracePeriod: Duration
+    /// How often leases are checked for dead workers and depth gauges refreshed.
+    public var maintenanceInterval: Duration
+    /// The most tasks one claim takes.
+    public var claimBatch: Int
+
+    public init(
+        workerID: String = WorkerConfiguration.defaultWorkerID(), pollInterval: Duration = .seconds(1),
+        gracePeriod: Duration = .seconds(20), maintenanceInterval: Duration = .seconds(5), claimBatch: Int = 64
+    ) {
+        self.workerID = workerID
+        self.pollInterval = pollInterval
+        self.gracePeriod = gracePeriod
+        self.maintenanceInterval = maintenanceInterval
+        self.claimBatch = claimBatch
+    }
+
+    public static func defaultWorkerID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    }
+}
+
+/// Claims due tasks, runs them with their handlers, keeps their leases alive, retries or fails
+/// them, and rescues the tasks of workers that died. Any number of workers may share a database.
+public struct TaskWorker: Service {
+    let client: PostgresClient
+    let registry: TaskRegistry
+    let configuration: WorkerConfiguration
+    let logger: Logger
+    let store = TaskStore()
+    private let state = WorkerState()
+    private let doorbell = Doorbell()
+
+    public init(client: PostgresClient, registry: TaskRegistry, configuration: WorkerConfiguration = .init(), logger: Logger) {
+        self.client = client
+        self.registry = registry
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "worker.id"] = "\(configuration.workerID)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await listenForNewTasks() }
+                group.addTask { await keepLeasesAlive() }
+                group.addTask { await maintain() }
+                await claimLoop(group: &group)
+                await drain()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            state.beginShutdown()
+            doorbell.ring()
+        }
+    }
+
+    // MARK: Claiming
+
+    private func claimLoop(group: inout DiscardingTaskGroup) async {
+        while !state.isShuttingDown && !Task.isCancelled {
+            var claimedAny = false
+            for kind in registry.kinds {
+                guard let entry = registry.entry(kind) else { continue }
+                let free = entry.options.concurrency - state.runningCount(kind: kind)
+                guard free > 0 else { continue }
+                let claimed: [ClaimedTask]
+                do {
+                    claimed = try await claim(kind: kind, options: entry.options, limit: min(free, configuration.claimBatch))
+                } catch {
+                    logger.error("claiming tasks failed", metadata: ["task.kind": "\(kind)", "error": "\(String(reflecting: error))"])
+                    continue
+                }
+                for task in claimed {
+                    state.add(task)
+                    group.addTask { await execute(task, entry: entry) }
+                }
+                claimedAny = claimedAny || !claimed.isEmpty
+            }
+            if !claimedAny { await doorbell.wait(timeout: configuration.pollInterval) }
+        }
+    }
+
+    private func claim(kind: String, options: TaskKindOptions, limit: Int) async throws -> [ClaimedTask] {
+        try await client.withConnection { connection in
+            if let cap = options.ownerCap {
+                return try await store.claimCapped(
+                    kind: kind, limit: limit, ownerCap: cap, lease: options.lease, workerID: configuration.workerID,
+                    on: connection, logger: logger)
+            }
+            return try await store.claim(
+                kind: kind, limit: limit, lease: options.lease, workerID: configuration.workerID, on: connection, logger: logger)
+        }
+    }
+
+    // MARK: Running
+
+    private func execute(_ task: ClaimedTask, entry: TaskRegistry.Entry) async {
+        var logger = self.logger
+        logger[metadataKey: "task.id"] = "\(task.id)"
+        logger[metadataKey: "task.kind"] = "\(task.kind)"
+        let dimensions = [("kind", task.kind)]
+        Timer(label: "blumpo_queue_claim_delay_seconds", dimensions: dimensions)
+            .recordSeconds(max(0, Date().timeIntervalSince(task.runAt)))
+        let context = TaskContext(
+            taskID: task.id, kind: task.kind, attempt: task.attempt, owner: task.owner, logger: logger, client: client)
+        let started = ContinuousClock.now
+        let handle = Task { try await entry.run(task.payload, context) }
+        state.attach(handle, to: task.id)
+        let result = await handle.result
+        Timer(label: "blumpo_task_run_seconds", dimensions: dimensions).recordSeconds((ContinuousClock.now - started).seconds)
+        let interruption = state.remove(task.id)
+        defer {
+            state.executionEnded()
+            doorbell.ring()
+        }
+
+        do {
+            switch (result, interruption) {
+            case (.success, _):
+                try await finish(task, as: .completed, logger: logger)
+                Counter(label: "blumpo_tasks_completed_total", dimensions: dimensions).increment()
+            case (.failure, .cancelRequested?):
+                try await finish(task, as: .cancelled, logger: logger)
+                logger.info("task cancelled")
+            case (.failure, .leaseLost?):
+                logger.warning("task interrupted: its lease was taken over by another worker")
+            case (.failure, .shutdown?):
+                try await finish(task, as: .released, logger: logger)
+                logger.info("task handed back at shutdown")
+            case (.failure(let error as PermanentTaskError), nil):
+                try await failForGood(task, error: error.reason, entry: entry, logger: logger)
+            case (.failure(let error), nil):
+                let message = String(describing: error)
+                if task.attempt >= task.maxAttempts {
+                    try await failForGood(task, error: message, entry: entry, logger: logger)
+                } else {
+                    let delay = entry.options.backoff(afterAttempt: task.attempt)
+                    try await finish(task, as: .retry(after: delay, error: message), logger: logger)
+                    Counter(label: "blumpo_task_retries_total", dimensions: dimensions).increment()
+                    logger.warning("task failed; retrying", metadata: ["error": "\(message)", "retry.in": "\(delay)", "attempt": "\(task.attempt)"])
+                }
+            }
+        } catch {
+            // The lease will expire and the maintenance loop will deal with the task.
+            logger.error("recording the task's outcome failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    private func finish(_ task: ClaimedTask, as outcome: TaskStore.Outcome, logger: Logger) async throws {
+        let recorded = try await client.withConnection { connection in
+            try await store.finish(task, as: outcome, workerID: configuration.workerID, on: connection, logger: logger)
+        }
+        if !recorded { logger.warning("task outcome refused: this worker no longer holds the task") }
+    }
+
+    /// Marks the task failed and runs the kind's failure hook in the same transaction, so the
+    /// hook runs exactly once.
+    private func failForGood(_ task: ClaimedTask, error: String, entry: TaskRegistry.Entry, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            guard try await store.finish(task, as: .failed(error: error), workerID: configuration.workerID, on: connection, logger: logger) else {
+                logger.warning("task outcome refused: this worker no longer holds the task")
+                return
+            }
+            try await entry.finalFailure(task.payload, error, connection, logger)
+        }
+        Counter(label: "blumpo_task_failures_total", dimensions: [("kind", task.kind)]).increment()
+        logger.error("task failed for good", metadata: ["error": "\(error)", "attempt": "\(task.attempt)"])
+    }
+
+    // MARK: Background loops
+
+    /// LISTEN wakes the claim loop the moment a task is enqueued anywhere.
+    private func listenForNewTasks() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: TaskStore.notificationChannel) { notifications in
+                        for try await _ in notifications { doorbell.ring() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("task notifications interrupted; polling until they resume", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Renews the leases of running tasks and interrupts those that were lost or cancelled.
+    private func keepLeasesAlive() async {
+        let shortestLease = registry.kinds.compactMap { registry.entry($0)?.options.lease }.min() ?? .seconds(30)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: shortestLease / 3)
+            let byKind = Dictionary(grouping: state.runningTasks, by: \.kind)
+            for (kind, tasks) in byKind {
+                guard let lease = registry.entry(kind)?.options.lease else { continue }
+                do {
+                    let (renewed, cancelRequested) = try await client.withConnection { connection in
+                        try await store.heartbeat(tasks, lease: lease, workerID: configuration.workerID, on: connection, logger: logger)
+                    }
+                    for task in tasks where !renewed.contains(task.id) { state.interrupt(task.id, because: .leaseLost) }
+                    for id in cancelRequested { state.interrupt(id, because: .cancelRequested) }
+                } catch {
+                    logger.warning("lease renewal failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Rescues tasks of dead workers and refreshes the depth gauges.
+    private func maintain() async {
+        while !Task.isCancelled {
+            do {
+                try await rescueExpiredLeases()
+                try await client.withConnection { connection in
+                    for (kind, state, count) in try await store.depth(on: connection, logger: logger) {
+                        Gauge(label: "blumpo_queue_depth", dimensions: [("kind", kind), ("state", state)]).record(count)
+                    }
+                }
+            } catch {
+                logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.maintenanceInterval)
+        }
+    }
+
+    private func rescueExpiredLeases() async throws {
+        let expired = try await client.withConnection { connection in
+            try await store.expiredLeases(limit: 100, on: connection, logger: logger)
+        }
+        for task in expired {
+            var logger = self.logger
+            logger[metadataKey: "task.id"] = "\(task.id)"
+            logger[metadataKey: "task.kind"] = "\(task.kind)"
+            if task.attempt >= task.maxAttempts {
+                try await client.withTransaction(logger: logger) { connection in
+                    guard try await store.failExpired(task, on: connection, logger: logger) else { return }
+                    try await registry.entry(task.kind)?.finalFailure(task.payload, "lease expired on the last attempt", connection, logger)
+                    logger.error("task failed for good: its worker died on the last attempt")
+                }
+            } else if try await client.withConnection({ try await store.rescue(task, on: $0, logger: logger) }) {
+                logger.warning("task rescued: its worker stopped answering")
+                doorbell.ring()
+            }
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Lets running tasks finish within the grace period, then interrupts and hands back the rest.
+    private func drain() async {
+        let deadline = ContinuousClock.now + configuration.gracePeriod
+        while state.runningCount > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if state.runningCount > 0 {
+            logger.info("grace period over; handing back \(state.runningCount) running task(s)")
+            state.interruptAll(because: .shutdown)
+        }
+        // Interrupted executions still write their outcome ("released"); wait for that.
+        while state.executionCount > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+@testable import TaskQueue
+import TestSupport
+
+/// A handler whose every run is recorded in `test_runs`, and whose final failure in `test_failures`.
+struct RecordingHandler: TaskHandler {
+    static let kind = "test.record"
+
+    struct Payload: Codable, Sendable {
+        var sleepMilliseconds = 0
+        /// Fail this many attempts before succeeding.
+        var failTimes = 0
+        var permanent = false
+    }
+
+    let options: TaskKindOptions
+
+    func run(_ payload: Payload, context: TaskContext) async throws {
+        try await context.client.query(
+            "INSERT INTO test_runs (task_id, attempt, owner) VALUES (\(context.taskID), \(context.attempt), \(context.owner))",
+            logger: context.logger)
+        if payload.sleepMilliseconds > 0 { try await Task.sleep(for: .milliseconds(payload.sleepMilliseconds)) }
+        if payload.permanent { throw PermanentTaskError("cannot ever work") }
+        if context.attempt <= payload.failTimes { throw TestFailure(attempt: context.attempt) }
+    }
+
+    func finalFailure(_ payload: Payload, error: String, connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("INSERT INTO test_failures (error) VALUES (\(error))", logger: logger)
+    }
+
+    struct TestFailure: Error { let attempt: Int }
+}
+
+extension TestDatabase {
+    /// Creates the tables the recording handler writes to.
+    func prepareRecording() async throws {
+        try await execute("CREATE TABLE test_runs (task_id bigint, attempt int, owner text, at timestamptz DEFAULT clock_timestamp())")
+        try await execute("CREATE TABLE test_failures (error text)")
+    }
+
+    @discardableResult
+    func enqueue(_ tasks: [NewTask]) async throws -> [Int64] {
+        try await client.withConnection { try await TaskStore().enqueue(tasks, on: $0, logger: logger) }
+    }
+
+    func taskState(_ id: Int64) async throws -> (state: String, attempt: Int) {
+        try await one("SELECT state, attempt FROM queue_task WHERE id = \(id)", as: (String, Int).self)
+    }
+
+    /// Polls until `condition` holds or `timeout` passes; returns whether it held.
+    func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try await condition()
+    }
+
+    /// Runs workers as a service group for the duration of `body`, then shuts them down gracefully.
+    func withWorkers<T: Sendable>(
+        _ workers: [TaskWorker], _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        let group = ServiceGroup(services: workers, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask { try await group.run(); return nil }
+            let result: T
+            do {
+                result = try await body()
+            } catch {
+                tasks.cancelAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+    }
+
+    func worker(
+        _ handlers: TaskRegistry, id: String = UUID().uuidString, poll: Duration = .milliseconds(50),
+        grace: Duration = .seconds(5), maintenance: Duration = .milliseconds(100)
+    ) -> TaskWorker {
+        TaskWorker(
+            client: client, registry: handlers,
+            configuration: WorkerConfiguration(workerID: id, pollInterval: poll, gracePeriod: grace, maintenanceInterval: maintenance),
+            logger: logger)
+    }
+}
+
+func registry(_ options: TaskKindOptions) -> TaskRegistry {
+    var registry = TaskRegistry()
+    registry.register(RecordingHandler(options: options))
+    return registry
+}
+
+func recordTask(_ payload: RecordingHandler.Payload = .init(), owner: String? = nil, uniqueKey: String? = nil, maxAttempts: Int? = nil) throws -> NewTask {
+    try NewTask(kind: RecordingHandler.kind, payload: payload, maxAttempts: maxAttempts, uniqueKey: uniqueKey, owner: owner)
+}
