@@ -19,5 +19,9 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Performance targets, as ratios against a baseline measured in the same run (release build).
+bench:
+	@scripts/bench.sh
+
 clean:
 	rm -rf .build .blumpo/test

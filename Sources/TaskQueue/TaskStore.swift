@@ -179,6 +179,26 @@ public struct TaskStore: Sendable {
         return try await rows.collect().count == 1
     }
 
+    /// Marks many tasks completed in one statement, each fenced on its attempt; returns the ids
+    /// written (a task missing from the result was taken over by another worker).
+    public func complete(
+        _ tasks: [ClaimedTask], workerID: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<Int64> {
+        guard !tasks.isEmpty else { return [] }
+        var written: Set<Int64> = []
+        for try await id in try await connection.query(
+            """
+            UPDATE queue_task t SET state = 'completed', finished_at = now(), lease_expires_at = NULL
+            FROM unnest(\(tasks.map(\.id))::bigint[], \(tasks.map(\.attempt))::int[]) AS done(id, attempt)
+            WHERE t.id = done.id AND t.attempt = done.attempt AND t.state = 'running' AND t.worker_id = \(workerID)
+            RETURNING t.id
+            """, logger: logger
+        ).decode(Int64.self) {
+            written.insert(id)
+        }
+        return written
+    }
+
     /// What happened to a claimed task.
     public enum Outcome: Sendable {
         case completed

@@ -44,6 +44,7 @@ public struct TaskWorker: Service {
     let store = TaskStore()
     private let state = WorkerState()
     private let doorbell = Doorbell()
+    private let completions = CompletionBuffer()
 
     public init(client: PostgresClient, registry: TaskRegistry, configuration: WorkerConfiguration = .init(), logger: Logger) {
         self.client = client
@@ -60,6 +61,7 @@ public struct TaskWorker: Service {
                 group.addTask { await listenForNewTasks() }
                 group.addTask { await keepLeasesAlive() }
                 group.addTask { await maintain() }
+                group.addTask { await writeCompletions() }
                 await claimLoop(group: &group)
                 await drain()
                 group.cancelAll()
@@ -133,8 +135,7 @@ public struct TaskWorker: Service {
         do {
             switch (result, interruption) {
             case (.success, _):
-                try await finish(task, as: .completed, logger: logger)
-                Counter(label: "blumpo_tasks_completed_total", dimensions: dimensions).increment()
+                completions.append(task)
             case (.failure, .cancelRequested?):
                 try await finish(task, as: .cancelled, logger: logger)
                 logger.info("task cancelled")
@@ -184,6 +185,35 @@ public struct TaskWorker: Service {
     }
 
     // MARK: Background loops
+
+    /// Writes completions in batches until cancelled; see `CompletionBuffer`.
+    private func writeCompletions() async {
+        while !Task.isCancelled {
+            await completions.doorbell.wait(timeout: .milliseconds(100))
+            await flushCompletions()
+        }
+    }
+
+    private func flushCompletions() async {
+        let batch = completions.takeAll()
+        guard !batch.isEmpty else { return }
+        do {
+            let written = try await client.withConnection { connection in
+                try await store.complete(batch, workerID: configuration.workerID, on: connection, logger: logger)
+            }
+            for (kind, tasks) in Dictionary(grouping: batch, by: \.kind) {
+                Counter(label: "blumpo_tasks_completed_total", dimensions: [("kind", kind)])
+                    .increment(by: tasks.count { written.contains($0.id) })
+            }
+            for task in batch where !written.contains(task.id) {
+                logger.warning("task outcome refused: this worker no longer holds the task", metadata: ["task.id": "\(task.id)"])
+            }
+        } catch {
+            completions.putBack(batch)
+            logger.warning("recording completions failed; will retry", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
 
     /// LISTEN wakes the claim loop the moment a task is enqueued anywhere.
     private func listenForNewTasks() async {
@@ -277,5 +307,6 @@ public struct TaskWorker: Service {
         while state.executionCount > 0 {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        await flushCompletions()
     }
 }
