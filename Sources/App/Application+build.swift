@@ -1,3 +1,5 @@
+import Accounts
+import Billing
 import Database
 public import Hummingbird
 public import Logging
@@ -37,7 +39,20 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    let configuration = dependencies.configuration
+    let auth = AuthService(client: dependencies.client, settings: configuration.auth, newUserHook: OpenTokenAccount())
+    router.add(middleware: AuthenticationMiddleware(auth: auth, adminEmails: configuration.adminEmails, allowedOrigin: configuration.origin))
     HealthRoutes(client: dependencies.client, migrator: try Migrator()).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
+    AuthRoutes(auth: auth, configuration: configuration).register(on: router)
+    MeRoutes(auth: auth, client: dependencies.client).register(on: router)
+    AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
     return router
+}
+
+/// Opens the token account and credits the sign-up grant in the sign-up transaction.
+struct OpenTokenAccount: NewUserHook {
+    func userCreated(_ user: User, on connection: PostgresConnection, logger: Logger) async throws {
+        try await TokenAccounts().open(for: user.id, on: connection, logger: logger)
+    }
 }

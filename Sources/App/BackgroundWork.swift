@@ -1,3 +1,4 @@
+import Accounts
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -10,17 +11,27 @@ public struct BackgroundWork: Sendable {
     public let schedules: [PeriodicSchedule]
     let configuration: AppConfiguration
 
-    public init(configuration: AppConfiguration) throws {
+    public init(configuration: AppConfiguration, logger: Logger) throws {
         self.configuration = configuration
         let queue = configuration.queue
         var registry = TaskRegistry()
         registry.register(QueueProbe(options: Self.options(.init(), queue)))
         registry.register(PruneFinishedTasks(retention: queue.retention))
+        registry.register(SendEmail(mailer: Self.mailer(configuration, logger: logger), options: Self.options(SendEmail.defaultOptions, queue)))
+        registry.register(CleanUpSignInData())
         self.registry = registry
         schedules = [
             PeriodicSchedule(
                 name: "queue.prune", cadence: .every(.seconds(3600)), task: try NewTask(kind: PruneFinishedTasks.kind, payload: EmptyPayload())),
+            PeriodicSchedule(
+                name: "accounts.cleanup", cadence: .every(.seconds(3600)), task: try NewTask(kind: CleanUpSignInData.kind, payload: EmptyPayload())),
         ]
+    }
+
+    /// SMTP when `SMTP_URL` is set, else the log-and-outbox mailer.
+    static func mailer(_ configuration: AppConfiguration, logger: Logger) -> any Mailer {
+        if let smtp = configuration.smtp { return SMTPMailer(settings: smtp, logger: logger) }
+        return LogMailer(outboxDirectory: configuration.dataDirectory + "/outbox", logger: logger)
     }
 
     /// Applies settings that override every kind (the lease, for tests and slow machines).

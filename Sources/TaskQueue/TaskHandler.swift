@@ -12,11 +12,11 @@ public protocol TaskHandler: Sendable {
     /// error is retried with backoff until the kind's attempts run out.
     func run(_ payload: Payload, context: TaskContext) async throws
     /// Runs once, inside the transaction that marks the task failed for good (e.g. to refund tokens).
-    func finalFailure(_ payload: Payload, error: String, connection: PostgresConnection, logger: Logger) async throws
+    func finalFailure(_ payload: Payload, error: String, taskID: Int64, connection: PostgresConnection, logger: Logger) async throws
 }
 
 extension TaskHandler {
-    public func finalFailure(_ payload: Payload, error: String, connection: PostgresConnection, logger: Logger) async throws {}
+    public func finalFailure(_ payload: Payload, error: String, taskID: Int64, connection: PostgresConnection, logger: Logger) async throws {}
 }
 
 /// What a running task knows about itself.
@@ -42,7 +42,7 @@ public struct TaskRegistry: Sendable {
     struct Entry: Sendable {
         let options: TaskKindOptions
         let run: @Sendable (String, TaskContext) async throws -> Void
-        let finalFailure: @Sendable (String, String, PostgresConnection, Logger) async throws -> Void
+        let finalFailure: @Sendable (ClaimedTask, String, PostgresConnection, Logger) async throws -> Void
     }
 
     private(set) var entries: [String: Entry] = [:]
@@ -55,10 +55,10 @@ public struct TaskRegistry: Sendable {
             run: { payload, context in
                 try await handler.run(try Self.decode(Handler.Payload.self, payload), context: context)
             },
-            finalFailure: { payload, error, connection, logger in
+            finalFailure: { task, error, connection, logger in
                 // A payload that cannot be decoded has nothing to compensate.
-                guard let decoded = try? Self.decode(Handler.Payload.self, payload) else { return }
-                try await handler.finalFailure(decoded, error: error, connection: connection, logger: logger)
+                guard let decoded = try? Self.decode(Handler.Payload.self, task.payload) else { return }
+                try await handler.finalFailure(decoded, error: error, taskID: task.id, connection: connection, logger: logger)
             })
     }
 

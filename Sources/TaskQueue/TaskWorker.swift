@@ -178,7 +178,7 @@ public struct TaskWorker: Service {
                 logger.warning("task outcome refused: this worker no longer holds the task")
                 return
             }
-            try await entry.finalFailure(task.payload, error, connection, logger)
+            try await entry.finalFailure(task, error, connection, logger)
         }
         Counter(label: "blumpo_task_failures_total", dimensions: [("kind", task.kind)]).increment()
         logger.error("task failed for good", metadata: ["error": "\(error)", "attempt": "\(task.attempt)"])
@@ -281,7 +281,7 @@ public struct TaskWorker: Service {
             if task.attempt >= task.maxAttempts {
                 try await client.withTransaction(logger: logger) { connection in
                     guard try await store.failExpired(task, on: connection, logger: logger) else { return }
-                    try await registry.entry(task.kind)?.finalFailure(task.payload, "lease expired on the last attempt", connection, logger)
+                    try await registry.entry(task.kind)?.finalFailure(task, "lease expired on the last attempt", connection, logger)
                     logger.error("task failed for good: its worker died on the last attempt")
                 }
             } else if try await client.withConnection({ try await store.rescue(task, on: $0, logger: logger) }) {

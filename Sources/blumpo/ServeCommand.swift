@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let client = PostgresClient(configuration: runtime.database.endpoint.clientConfiguration, backgroundLogger: logger)
-            let background = try BackgroundWork(configuration: configuration)
+            let background = try BackgroundWork(configuration: configuration, logger: logger)
             var services: [any Service] = [client]
             if workers { services.append(background.worker(client: client, logger: logger)) }
             if scheduler { services.append(background.scheduler(client: client, logger: logger)) }

@@ -22,7 +22,7 @@ struct Worker: AsyncParsableCommand {
             try await runtime.requireCurrentSchema(migrate: false)
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
             let client = PostgresClient(configuration: runtime.database.endpoint.clientConfiguration, backgroundLogger: logger)
-            let background = try BackgroundWork(configuration: runtime.configuration)
+            let background = try BackgroundWork(configuration: runtime.configuration, logger: logger)
             var services: [any Service] = [client, background.worker(client: client, logger: logger)]
             if scheduler { services.append(background.scheduler(client: client, logger: logger)) }
             logger.info("worker started", metadata: ["kinds": "\(background.registry.kinds.joined(separator: ","))"])

@@ -27,7 +27,7 @@ struct RecordingHandler: TaskHandler {
         if context.attempt <= payload.failTimes { throw TestFailure(attempt: context.attempt) }
     }
 
-    func finalFailure(_ payload: Payload, error: String, connection: PostgresConnection, logger: Logger) async throws {
+    func finalFailure(_ payload: Payload, error: String, taskID: Int64, connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("INSERT INTO test_failures (error) VALUES (\(error))", logger: logger)
     }
 

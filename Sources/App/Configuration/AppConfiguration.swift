@@ -1,4 +1,5 @@
 public import Configuration
+public import Accounts
 import Foundation
 public import Logging
 
@@ -20,6 +21,9 @@ public struct AppConfiguration: Sendable {
     /// Run migrations when `serve` starts.
     public var migrateOnStart: Bool
     public var queue: QueueSettings
+    /// Mail delivery; nil writes mail to the log and `$BLUMPO_DATA_DIR/outbox/`.
+    public var smtp: SMTPSettings?
+    public var auth: AuthSettings
 
     /// How workers and the scheduler behave.
     public struct QueueSettings: Sendable {
@@ -61,6 +65,21 @@ public struct AppConfiguration: Sendable {
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 .filter { !$0.isEmpty })
         migrateOnStart = try settings.boolean("BLUMPO_MIGRATE_ON_START", default: true)
+        let mailFrom = settings.optionalString("MAIL_FROM") ?? "Blumpo <no-reply@blumpo.local>"
+        if let url = settings.optionalString("SMTP_URL") {
+            do {
+                smtp = try SMTPSettings(url: url, from: mailFrom)
+            } catch {
+                throw ConfigurationError(variable: "SMTP_URL", value: url, accepted: "smtp://user:pass@host:587 or smtps://user:pass@host:465")
+            }
+        } else {
+            smtp = nil
+        }
+        auth = AuthSettings()
+        auth.codeRequestsPerEmailPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_EMAIL_HOUR", default: 10, range: 1...100_000)
+        auth.codeRequestsPerIPPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_IP_HOUR", default: 30, range: 1...100_000)
+        auth.verifyAttemptsPerIPPerHour = try settings.integer("BLUMPO_OTP_VERIFY_PER_IP_HOUR", default: 60, range: 1...100_000)
+        auth.scryptLogRounds = try settings.integer("BLUMPO_SCRYPT_LOG_N", default: 14, range: 10...20)
         let lease = try settings.integer("BLUMPO_QUEUE_LEASE_SECONDS", default: 0, range: 0...86400)
         queue = QueueSettings(
             pollInterval: .milliseconds(try settings.integer("BLUMPO_QUEUE_POLL_MS", default: 1000, range: 10...60000)),

@@ -1,10 +1,60 @@
+import Accounts
 public import Hummingbird
+import NIOCore
 
-/// The context every request starts with. Authenticated routes derive richer child contexts.
+/// The context every request starts with. The authentication middleware fills `identity`;
+/// authenticated routes use `AuthenticatedContext`, whose identity is not optional.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The signed-in user, when the request carried a live session.
+    var identity: Identity?
+    /// The peer's IP address (nil in in-process tests).
+    let clientIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientIP = source.channel.remoteAddress?.ipAddress
     }
+}
+
+/// Who is calling, and how they proved it.
+struct Identity: Sendable {
+    let user: User
+    let token: String
+    /// Authenticated by the session cookie (so CSRF rules apply), not by a bearer token.
+    let viaCookie: Bool
+    let isAdmin: Bool
+}
+
+/// The context of routes that need a signed-in user; building it fails with 401 otherwise.
+struct AuthenticatedContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let identity: Identity
+    let clientIP: String?
+
+    init(context: AppRequestContext) throws {
+        guard let identity = context.identity else { throw Problem.unauthenticated }
+        coreContext = context.coreContext
+        self.identity = identity
+        clientIP = context.clientIP
+    }
+}
+
+/// The context of admin routes: a signed-in user whose email is in `BLUMPO_ADMIN_EMAILS`.
+struct AdminContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let identity: Identity
+
+    init(context: AppRequestContext) throws {
+        guard let identity = context.identity else { throw Problem.unauthenticated }
+        // Not found rather than forbidden: admin routes do not reveal themselves.
+        guard identity.isAdmin else { throw Problem(status: .notFound, code: "NOT_FOUND", detail: "Not found.") }
+        coreContext = context.coreContext
+        self.identity = identity
+    }
+}
+
+extension Problem {
+    static let unauthenticated = Problem(
+        status: .unauthorized, code: "UNAUTHENTICATED", detail: "Sign in first: no live session was presented.")
 }

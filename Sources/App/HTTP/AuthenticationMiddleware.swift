@@ -1,0 +1,66 @@
+import Accounts
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Resolves the session (cookie `blumpo_session` or `Authorization: Bearer`) into an identity,
+/// and refuses cookie-authenticated state changes from other origins (CSRF).
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "blumpo_session"
+
+    let auth: AuthService
+    let adminEmails: Set<String>
+    /// `scheme://host[:port]` of BLUMPO_BASE_URL: the only origin allowed to send cookie-authenticated writes.
+    let allowedOrigin: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let (token, viaCookie) = Self.presentedToken(request), let user = try await auth.authenticate(token: token, logger: context.logger) {
+            let identity = Identity(user: user, token: token, viaCookie: viaCookie, isAdmin: adminEmails.contains(user.email))
+            if viaCookie && !Self.isSafe(request.method) && !originMatches(request) {
+                throw Problem(
+                    status: .forbidden, code: "CSRF_REJECTED",
+                    detail: "Cookie-authenticated changes must come from \(allowedOrigin) (Origin header); API clients use a bearer token.")
+            }
+            context.identity = identity
+            context.logger[metadataKey: "user.id"] = "\(user.id)"
+        }
+        return try await next(request, context)
+    }
+
+    /// The bearer token wins over the cookie when both are present.
+    static func presentedToken(_ request: Request) -> (String, viaCookie: Bool)? {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            return (String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), false)
+        }
+        if let cookie = request.cookies[cookieName]?.value, !cookie.isEmpty { return (cookie, true) }
+        return nil
+    }
+
+    private static func isSafe(_ method: HTTPRequest.Method) -> Bool {
+        method == .get || method == .head || method == .options
+    }
+
+    private func originMatches(_ request: Request) -> Bool {
+        if let origin = request.headers[.origin] { return origin == allowedOrigin }
+        // Some browsers omit Origin on same-origin requests but send Referer.
+        if let referer = request.headers[.referer] { return referer == allowedOrigin || referer.hasPrefix(allowedOrigin + "/") }
+        return false
+    }
+}
+
+extension AppConfiguration {
+    /// `scheme://host[:port]` of the base URL.
+    var origin: String {
+        guard let url = URL(string: baseURL), let scheme = url.scheme, let host = url.host else { return baseURL }
+        return url.port.map { "\(scheme)://\(host):\($0)" } ?? "\(scheme)://\(host)"
+    }
+
+    /// Cookies are Secure except when the app is served over plain http on localhost.
+    var cookiesAreSecure: Bool {
+        guard let url = URL(string: baseURL) else { return true }
+        return !(url.scheme == "http" && ["localhost", "127.0.0.1", "::1"].contains(url.host ?? ""))
+    }
+}

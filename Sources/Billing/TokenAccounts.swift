@@ -1,0 +1,54 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// Token accounts: opening one for a new user, and the summary shown to its owner.
+public struct TokenAccounts: Sendable {
+    let ledger = TokenLedger()
+
+    public init() {}
+
+    /// Opens the account on the default plan and credits the plan's tokens as the sign-up grant,
+    /// in the caller's transaction. Safe to call twice.
+    public func open(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        let plan = try await connection.query(
+            "SELECT plan_code, monthly_tokens FROM subscription_plan WHERE is_default", logger: logger
+        ).collect().first?.decode((String, Int64).self) ?? ("FREE", Int64(0))
+        try await connection.query(
+            "INSERT INTO token_account (user_id, plan_code) VALUES (\(userID), \(plan.0)) ON CONFLICT (user_id) DO NOTHING",
+            logger: logger)
+        if plan.1 > 0 {
+            _ = try await ledger.apply(
+                userID: userID, delta: plan.1, reason: .signupGrant, referenceID: "signup:\(userID)", on: connection, logger: logger)
+        }
+    }
+
+    /// Balance and plan, as `/api/v1/me` shows them.
+    public func summary(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> TokenSummary? {
+        try await connection.query(
+            """
+            SELECT balance, plan_code, period::text, next_refill_at, subscription_status
+            FROM token_account WHERE user_id = \(userID)
+            """, logger: logger
+        ).collect().first.map { row in
+            let (balance, plan, period, nextRefill, status) = try row.decode((Int64, String, String, Date?, String?).self)
+            return TokenSummary(balance: balance, planCode: plan, period: period, nextRefillAt: nextRefill, subscriptionStatus: status)
+        }
+    }
+}
+
+/// A user's token position.
+public struct TokenSummary: Sendable, Codable, Equatable {
+    public let balance: Int64
+    public let planCode: String
+    public let period: String
+    public let nextRefillAt: Date?
+    public let subscriptionStatus: String?
+
+    enum CodingKeys: String, CodingKey {
+        case balance, period
+        case planCode = "plan_code"
+        case nextRefillAt = "next_refill_at"
+        case subscriptionStatus = "subscription_status"
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+
+/// One page of a list and the cursor of the next (`{items, next_cursor}`), per the API conventions.
+public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    public let items: [Item]
+    public let nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+}
+
+/// An opaque keyset cursor `(timestamp, id)` for lists ordered newest first.
+public struct TimeCursor: Sendable, Equatable {
+    public let time: Date
+    public let id: String
+
+    public init(time: Date, id: String) {
+        self.time = time
+        self.id = id
+    }
+
+    /// Base64url of `seconds|id`; clients treat it as opaque.
+    public var encoded: String {
+        Data("\(time.timeIntervalSince1970)|\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    /// Nil when the text is not a cursor this server made.
+    public init?(encoded text: String) {
+        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
+        let parts = decoded.split(separator: "|", maxSplits: 1)
+        guard parts.count == 2, let seconds = Double(parts[0]) else { return nil }
+        time = Date(timeIntervalSince1970: seconds)
+        id = String(parts[1])
+    }
+}
