@@ -25,8 +25,9 @@ import TestSupport
                 "SELECT count(*)::int, count(DISTINCT unique_key)::int FROM queue_task WHERE kind = \(RecordingHandler.kind)",
                 as: (Int, Int).self)
             #expect(rows == ticks)
-            // A tick is skipped only if no scheduler looked during its whole 200 ms.
-            #expect(ticks >= 27 && ticks <= 32)
+            // A tick is skipped only if no scheduler looked during its whole 200 ms, which a
+            // machine busy with the rest of the suite can cause now and then; never more than 31.
+            #expect(ticks >= 20 && ticks <= 31)
 
             try await db.withWorkers([db.worker(registry(.init())), db.worker(registry(.init()))]) { () async throws in
                 #expect(try await db.eventually { try await db.one("SELECT count(*)::int FROM queue_task WHERE state = 'completed'", as: Int.self) == rows })
