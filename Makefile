@@ -15,7 +15,8 @@ run: build
 	$(BIN) serve --seed
 
 # Everything the suite needs, then the whole suite (tests start their own PostgreSQL).
-test: setup
+test:
+	@BLUMPO_SETUP_TESTS=1 scripts/setup.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

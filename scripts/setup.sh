@@ -14,6 +14,10 @@ done
 if ! $have_postgres && command -v initdb >/dev/null 2>&1; then have_postgres=true; fi
 $have_postgres || need_debian+=(postgresql)
 
+# openssl makes the test SMTP server's certificate.
+command -v openssl >/dev/null 2>&1 || need_debian+=(openssl)
+command -v python3 >/dev/null 2>&1 || need_debian+=(python3 python3-pip)
+
 # runuser lets a root-run blumpo hand the cluster to an unprivileged account.
 command -v runuser >/dev/null 2>&1 || need_debian+=(util-linux)
 
@@ -25,6 +29,13 @@ if (( ${#need_debian[@]} > 0 )); then
     echo "setup: installing ${need_debian[*]}"
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debian[@]}"
+fi
+
+# Test-only Python servers speaking real protocols (SMTP).
+# pip first; a Debian-managed Python refuses pip, so fall back to the Debian package.
+if [[ "${BLUMPO_SETUP_TESTS:-0}" == "1" ]] && ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>/dev/null \
+        || { [[ $(id -u) -eq 0 ]] && sudo="" || sudo="sudo"; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd; }
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -1,5 +1,6 @@
 import Core
 public import Foundation
+import Database
 public import Logging
 public import PostgresNIO
 import TaskQueue
@@ -47,7 +48,7 @@ public struct AuthService: Sendable {
         }
         let code = Self.randomCode()
         let codeHash = try await hasher.hash(code)
-        let expiresAt: Date = try await client.withTransaction(logger: logger) { connection in
+        let expiresAt: Date = try await client.transaction(logger: logger) { connection in
             let expiresAt: Date
             if let live = try await codes.newest(email: email, purpose: purpose, lock: true, on: connection, logger: logger),
                 live.expiresAt > Date(), live.attempts < live.maxAttempts, live.userID == userID
@@ -100,7 +101,7 @@ public struct AuthService: Sendable {
             let left = try await client.withConnection { try await codes.recordFailure(challenge.id, on: $0, logger: logger) }
             throw Self.invalid(attemptsLeft: left)
         }
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             let user = try await signedInUser(email: email, purpose: purpose, challenge: challenge, on: connection, logger: logger)
             guard try await codes.consume(challenge, userID: user.id, on: connection, logger: logger) else {
                 throw Self.invalid(attemptsLeft: 0)
@@ -160,7 +161,7 @@ public struct AuthService: Sendable {
 
     /// Bans or unbans; a ban also ends every session of the user.
     public func setBanned(_ userID: UUID, _ banned: Bool, logger: Logger) async throws -> User {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             guard let user = try await users.setBanned(userID, banned, on: connection, logger: logger) else { throw AppError.notFound("User") }
             if banned { try await sessions.revokeAll(userID: userID, on: connection, logger: logger) }
             return user

@@ -8,7 +8,7 @@ public struct Seeder: Sendable {
 
     public func seed(_ client: PostgresClient, logger: Logger) async throws {
         let files = try Migration.sqlFiles(in: "Seed")
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             for file in files {
                 for statement in SQLScript.statements(in: file.text) {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

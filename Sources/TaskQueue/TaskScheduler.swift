@@ -1,4 +1,5 @@
 public import Foundation
+import Database
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -73,7 +74,7 @@ public struct TaskScheduler: Service {
 
     /// Claims `tick` for the schedule and enqueues its task; false when another process already did.
     func fire(_ schedule: PeriodicSchedule, tick: Date) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let claimed = try await connection.query(
                 """
                 INSERT INTO queue_schedule (name, last_tick_at) VALUES (\(schedule.name), \(tick))

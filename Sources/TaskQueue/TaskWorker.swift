@@ -1,4 +1,5 @@
 import Foundation
+import Database
 public import Logging
 import Metrics
 public import PostgresNIO
@@ -173,7 +174,7 @@ public struct TaskWorker: Service {
     /// Marks the task failed and runs the kind's failure hook in the same transaction, so the
     /// hook runs exactly once.
     private func failForGood(_ task: ClaimedTask, error: String, entry: TaskRegistry.Entry, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             guard try await store.finish(task, as: .failed(error: error), workerID: configuration.workerID, on: connection, logger: logger) else {
                 logger.warning("task outcome refused: this worker no longer holds the task")
                 return
@@ -279,7 +280,7 @@ public struct TaskWorker: Service {
             logger[metadataKey: "task.id"] = "\(task.id)"
             logger[metadataKey: "task.kind"] = "\(task.kind)"
             if task.attempt >= task.maxAttempts {
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.transaction(logger: logger) { connection in
                     guard try await store.failExpired(task, on: connection, logger: logger) else { return }
                     try await registry.entry(task.kind)?.finalFailure(task, "lease expired on the last attempt", connection, logger)
                     logger.error("task failed for good: its worker died on the last attempt")

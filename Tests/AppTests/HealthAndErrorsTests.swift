@@ -10,19 +10,24 @@ import Testing
 import TestSupport
 
 /// Builds the real application over a test database and calls it in-process.
-func withTestApp(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+func withTestApp(
+    environment: [String: String] = [:], _ body: @escaping @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void
+) async throws {
     try await TestDatabase.with { db in
-        let configuration = try AppConfiguration(environment: ["BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.path])
+        var environment = environment
+        environment["BLUMPO_DATA_DIR"] = environment["BLUMPO_DATA_DIR"] ?? FileManager.default.temporaryDirectory.path
+        environment["BLUMPO_SCRYPT_LOG_N"] = "10"
+        let configuration = try AppConfiguration(environment: environment)
         let dependencies = AppDependencies(
             configuration: configuration, client: db.client, metrics: PrometheusCollectorRegistry(), logger: db.logger)
         let app = try buildApplication(dependencies)
-        try await app.test(.router, body)
+        try await app.test(.router) { client in try await body(client, db) }
     }
 }
 
 @Suite struct HealthAndErrorsTests {
     @Test func healthzAnswersWithoutTouchingTheDatabase() async throws {
-        try await withTestApp { client in
+        try await withTestApp { client, _ in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("\"ok\""))
@@ -31,7 +36,7 @@ func withTestApp(_ body: @escaping @Sendable (any TestClientProtocol) async thro
     }
 
     @Test func readyzIsReadyWhenTheSchemaIsCurrent() async throws {
-        try await withTestApp { client in
+        try await withTestApp { client, _ in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("ready"))
@@ -40,7 +45,7 @@ func withTestApp(_ body: @escaping @Sendable (any TestClientProtocol) async thro
     }
 
     @Test func unknownRoutesAnswerProblemJSONWithARequestID() async throws {
-        try await withTestApp { client in
+        try await withTestApp { client, _ in
             try await client.execute(uri: "/api/v1/nope", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -55,7 +60,7 @@ func withTestApp(_ body: @escaping @Sendable (any TestClientProtocol) async thro
     }
 
     @Test func metricsAreServedInPrometheusFormat() async throws {
-        try await withTestApp { client in
+        try await withTestApp { client, _ in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)

@@ -144,9 +144,11 @@ struct MIMEMessage {
 
     init(_ message: EmailMessage, from: String) {
         let boundary = "blumpo-" + UUID().uuidString
-        let date = Date().formatted(Date.FormatStyle(timeZone: TimeZone(identifier: "UTC")!).weekday(.abbreviated).day(.twoDigits)
-            .month(.abbreviated).year(.defaultDigits).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits)
-            .locale(Locale(identifier: "en_US_POSIX")))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss"
+        let date = formatter.string(from: Date())
         let domain = from.split(separator: "@").last.map { String($0.prefix { $0 != ">" }) } ?? "localhost"
         let headers = [
             "From: \(from)",

@@ -2,6 +2,7 @@ import Core
 import HTTPTypes
 import Hummingbird
 import Logging
+import PostgresNIO
 
 /// Turns every error into a problem+json response and stamps each response with its request id.
 ///
@@ -21,6 +22,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        if let wrapped = error as? PostgresTransactionError, let cause = wrapped.closureError {
+            return problem(for: cause, request: request, context: context)
+        }
         switch error {
         case let error as AppError:
             return Problem(error)

@@ -1,0 +1,77 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real SMTP server (aiosmtpd, STARTTLS and AUTH required) on a loopback port. Messages it
+/// accepts are files in `directory`. Login: `mailer` / `s3cret`.
+public final class SMTPTestServer: @unchecked Sendable {
+    public let port: Int
+    public let directory: String
+    private var process: Process?
+
+    public init(port: Int? = nil) throws {
+        self.port = try port ?? unusedPort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID().uuidString)").path
+    }
+
+    /// `smtp://mailer:s3cret@127.0.0.1:<port>?verify=false` (the certificate is self-signed).
+    public var url: String { "smtp://mailer:s3cret@127.0.0.1:\(port)?verify=false" }
+
+    public func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/smtp_server.py").path
+        process.arguments = ["python3", script, String(port), directory]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if isListening() { return }
+            guard process.isRunning else { throw TestSupportError("the SMTP test server exited; is aiosmtpd installed (make test installs it)?") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestSupportError("the SMTP test server did not start")
+    }
+
+    public func stop() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// The raw messages received so far, oldest first.
+    public func messages() -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return names.compactMap { try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+    }
+
+    private func isListening() -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    deinit { stop() }
+}
+
+extension String {
+    /// The decoded text of every base64 MIME part of a message (tests look for codes in it).
+    public var decodedMIMEParts: String {
+        let blocks = components(separatedBy: "\r\n\r\n").dropFirst()
+        return blocks.compactMap { block -> String? in
+            let base64 = block.components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: "") ?? ""
+            return Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
+        }.joined(separator: "\n")
+    }
+}
