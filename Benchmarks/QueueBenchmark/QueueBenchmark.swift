@@ -18,8 +18,13 @@ struct QueueBenchmark {
         do {
             let bootstrap = try await DatabaseBootstrap.prepare(
                 databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"], dataDirectory: ".blumpo/bench", logger: logger)
-            defer { bootstrap.ownedCluster?.stop(logger: logger) }
-            try await run(on: bootstrap.endpoint)
+            do {
+                try await run(on: bootstrap.endpoint)
+            } catch {
+                await bootstrap.ownedCluster?.stop(logger: logger)
+                throw error
+            }
+            await bootstrap.ownedCluster?.stop(logger: logger)
         } catch {
             print("benchmark failed: \(error)")
             exit(1)

@@ -19,14 +19,14 @@ public struct DatabaseBootstrap: Sendable {
             return DatabaseBootstrap(endpoint: endpoint, ownedCluster: nil)
         }
         let cluster = EmbeddedPostgres(dataDirectory: dataDirectory, extraSettings: extraSettings)
-        let server = try cluster.start(logger: logger)
+        let server = try await cluster.start(logger: logger)
         let endpoint = DatabaseEndpoint(
             host: "127.0.0.1", port: server.port, username: EmbeddedPostgres.userName,
             password: server.password, database: EmbeddedPostgres.databaseName)
         do {
             try await ensureDatabase(endpoint, logger: logger)
         } catch {
-            if server.startedHere { cluster.stop(logger: logger) }
+            if server.startedHere { await cluster.stop(logger: logger) }
             throw error
         }
         logger.info("\(cluster.connectionHint(port: server.port))")

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -38,8 +39,18 @@ public struct EmbeddedPostgres: Sendable {
         public let startedHere: Bool
     }
 
-    /// Creates the cluster if needed and starts it unless it already runs.
-    public func start(logger: Logger) throws -> Server {
+    /// Creates the cluster if needed and starts it unless it already runs. The `initdb` and
+    /// `pg_ctl` processes are waited for on NIO's blocking-work pool, not on the caller's executor.
+    public func start(logger: Logger) async throws -> Server {
+        try await NIOThreadPool.singleton.runIfActive { try startSynchronously(logger: logger) }
+    }
+
+    /// Stops the server with a fast shutdown (active transactions roll back, data is flushed).
+    public func stop(logger: Logger) async {
+        _ = try? await NIOThreadPool.singleton.runIfActive { stopSynchronously(logger: logger) }
+    }
+
+    public func startSynchronously(logger: Logger) throws -> Server {
         let tools = try PostgresTools.locate()
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let runner = try ClusterCommandRunner(tools: tools, root: root)
@@ -75,8 +86,8 @@ public struct EmbeddedPostgres: Sendable {
         return try FreePort.pick()
     }
 
-    /// Stops the server with a fast shutdown (active transactions roll back, data is flushed).
-    public func stop(logger: Logger) {
+    /// `stop` for contexts that cannot wait asynchronously (exit handlers).
+    public func stopSynchronously(logger: Logger) {
         guard let tools = try? PostgresTools.locate(),
             let runner = try? ClusterCommandRunner(tools: tools, root: root)
         else { return }

@@ -26,7 +26,7 @@ public struct TaskStore: Sendable {
             """
             INSERT INTO queue_task (kind, payload, priority, run_at, max_attempts, unique_key, owner)
             SELECT k, p::jsonb, pr::smallint, CASE WHEN r = 'epoch' THEN now() ELSE r END,
-                   CASE WHEN m > 0 THEN m ELSE 5 END, NULLIF(u, ''), NULLIF(o, '')
+                   NULLIF(m, 0), NULLIF(u, ''), NULLIF(o, '')
             FROM unnest(\(kinds)::text[], \(payloads)::text[], \(priorities)::int[], \(runAts)::timestamptz[],
                         \(maxAttempts)::int[], \(uniqueKeys)::text[], \(owners)::text[]) AS t(k, p, pr, r, m, u, o)
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running') DO NOTHING
@@ -112,7 +112,7 @@ public struct TaskStore: Sendable {
     private func decodeClaims(_ rows: PostgresRowSequence) async throws -> [ClaimedTask] {
         var claimed: [ClaimedTask] = []
         for try await (id, kind, payload, attempt, maxAttempts, owner, runAt) in rows.decode(
-            (Int64, String, String, Int, Int, String?, Date).self)
+            (Int64, String, String, Int, Int?, String?, Date).self)
         {
             claimed.append(ClaimedTask(id: id, kind: kind, payload: payload, attempt: attempt, maxAttempts: maxAttempts, owner: owner, runAt: runAt))
         }

@@ -149,7 +149,7 @@ public struct TaskWorker: Service {
                 try await failForGood(task, error: error.reason, entry: entry, logger: logger)
             case (.failure(let error), nil):
                 let message = String(describing: error)
-                if task.attempt >= task.maxAttempts {
+                if task.isLastAttempt(entry.options) {
                     try await failForGood(task, error: message, entry: entry, logger: logger)
                 } else {
                     let delay = entry.options.backoff(afterAttempt: task.attempt)
@@ -279,7 +279,7 @@ public struct TaskWorker: Service {
             var logger = self.logger
             logger[metadataKey: "task.id"] = "\(task.id)"
             logger[metadataKey: "task.kind"] = "\(task.kind)"
-            if task.attempt >= task.maxAttempts {
+            if task.isLastAttempt(registry.entry(task.kind)?.options) {
                 try await client.transaction(logger: logger) { connection in
                     guard try await store.failExpired(task, on: connection, logger: logger) else { return }
                     try await registry.entry(task.kind)?.finalFailure(task, "lease expired on the last attempt", connection, logger)

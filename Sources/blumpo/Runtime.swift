@@ -43,10 +43,10 @@ struct Runtime {
     func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
             let result = try await failingWithOneLine(body)
-            database.ownedCluster?.stop(logger: logger)
+            await database.ownedCluster?.stop(logger: logger)
             return result
         } catch {
-            database.ownedCluster?.stop(logger: logger)
+            await database.ownedCluster?.stop(logger: logger)
             throw error
         }
     }

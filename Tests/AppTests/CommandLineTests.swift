@@ -66,13 +66,13 @@ import Glibc
 
         // A server someone else started is reused and left running.
         let cluster = EmbeddedPostgres(dataDirectory: dataDirectory)
-        let server = try cluster.start(logger: Logger(label: "test"))
-        defer { cluster.stop(logger: Logger(label: "test")) }
+        let server = try await cluster.start(logger: Logger(label: "test"))
         #expect(server.startedHere)
         let second = try await BlumpoProcess.run(["migrate"], environment: environment, timeout: 120)
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("-p \(server.port)"))
         #expect(clusterIsRunning(dataDirectory))
+        await cluster.stop(logger: Logger(label: "test"))
     }
 
     private func clusterIsRunning(_ dataDirectory: String) -> Bool {

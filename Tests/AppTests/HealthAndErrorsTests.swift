@@ -108,7 +108,6 @@ func withTestApp(
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-ready-\(UUID().uuidString)").path
         let bootstrap = try await DatabaseBootstrap.prepare(databaseURL: nil, dataDirectory: dataDirectory, logger: logger)
         let cluster = try #require(bootstrap.ownedCluster)
-        defer { cluster.stop(logger: logger) }
         try await withClient(bootstrap.endpoint, logger: logger) { client in
             try await Migrator().migrate(client, logger: logger)
             let configuration = try AppConfiguration(environment: [:])
@@ -116,9 +115,9 @@ func withTestApp(
                 AppDependencies(configuration: configuration, client: client, metrics: PrometheusCollectorRegistry(), logger: logger))
             try await app.test(.router) { http in
                 try await http.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
-                cluster.stop(logger: logger)
+                await cluster.stop(logger: logger)
                 try await http.execute(uri: "/readyz", method: .get) { #expect($0.status == .serviceUnavailable) }
-                _ = try cluster.start(logger: logger)
+                _ = try await cluster.start(logger: logger)
                 // The pool reconnects on its own, with backoff; give it up to a minute.
                 var status = HTTPResponse.Status.serviceUnavailable
                 let started = ContinuousClock.now
@@ -129,5 +128,6 @@ func withTestApp(
                 #expect(status == .ok)
             }
         }
+        await cluster.stop(logger: logger)
     }
 }

@@ -52,6 +52,17 @@ import TestSupport
         }
     }
 
+    @Test func theKindsAttemptLimitAppliesWhenTheTaskSetsNone() async throws {
+        try await TestDatabase.with { (db: TestDatabase) async throws in
+            try await db.prepareRecording()
+            try await db.withWorkers([db.worker(registry(.init(maxAttempts: 2, baseBackoff: .milliseconds(10))))]) { () async throws in
+                let id = try #require(try await db.enqueue([try recordTask(.init(failTimes: 99))]).first)
+                #expect(try await db.eventually { try await db.taskState(id).state == "failed" })
+                #expect(try await db.taskState(id).attempt == 2)
+            }
+        }
+    }
+
     @Test func aPermanentFailureIsNotRetried() async throws {
         try await TestDatabase.with { (db: TestDatabase) async throws in
             try await db.prepareRecording()

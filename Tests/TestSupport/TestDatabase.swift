@@ -135,7 +135,7 @@ actor TestCluster {
             logger: logger)
         if let cluster = bootstrap.ownedCluster {
             ownedCluster = cluster
-            atexit { ownedCluster?.stop(logger: Logger(label: "test.cluster")) }
+            atexit { ownedCluster?.stopSynchronously(logger: Logger(label: "test.cluster")) }
         }
         return bootstrap.endpoint
     }

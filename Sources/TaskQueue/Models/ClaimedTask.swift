@@ -7,10 +7,16 @@ public struct ClaimedTask: Sendable, Equatable {
     public let kind: String
     public let payload: String
     public let attempt: Int
-    public let maxAttempts: Int
+    /// A limit set for this task alone; nil means the kind's `TaskKindOptions.maxAttempts`.
+    public let maxAttempts: Int?
     public let owner: String?
     /// When the task became due; claim latency is measured from here.
     public let runAt: Date
+
+    /// Whether this attempt is the last one allowed.
+    func isLastAttempt(_ options: TaskKindOptions?) -> Bool {
+        attempt >= (maxAttempts ?? options?.maxAttempts ?? 5)
+    }
 }
 
 /// The lifecycle states of a queued task.

@@ -9,7 +9,8 @@ CREATE TABLE queue_task (
     priority         smallint NOT NULL DEFAULT 0,
     run_at           timestamptz NOT NULL DEFAULT now(),
     attempt          integer NOT NULL DEFAULT 0,
-    max_attempts     integer NOT NULL DEFAULT 5 CHECK (max_attempts >= 1),
+    -- NULL: the kind's own limit applies (TaskKindOptions.maxAttempts).
+    max_attempts     integer CHECK (max_attempts >= 1),
     lease_expires_at timestamptz,
     worker_id        text,
     last_error       text,
