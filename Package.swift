@@ -159,6 +159,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BillingTests",
+            dependencies: [
+                "Billing", "Core", "Database", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AccountsTests",
             dependencies: [
                 "Accounts", "Billing", "TaskQueue", "Core", "TestSupport",

@@ -1,0 +1,82 @@
+import Core
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// The active `generation_pricing` rule and how it prices a job.
+///
+/// `rules` JSON (all keys optional):
+/// `{"multi_format_discount_percent": 20, "archetype_overrides": {"meme": {"base_cost_tokens": 30}}}`.
+public struct PricingRule: Sendable, Equatable, Codable {
+    public enum Strategy: String, Sendable, Codable {
+        case staticPrice = "STATIC"
+        case perFormat = "PER_FORMAT"
+        case perAd = "PER_AD"
+    }
+
+    public let id: Int64
+    public let name: String
+    public let strategy: Strategy
+    public let baseCostTokens: Int64
+    public let version: Int
+    public let multiFormatDiscountPercent: Int
+    public let archetypeBaseCosts: [String: Int64]
+
+    public init(
+        id: Int64, name: String, strategy: Strategy, baseCostTokens: Int64, version: Int, multiFormatDiscountPercent: Int,
+        archetypeBaseCosts: [String: Int64]
+    ) {
+        self.id = id
+        self.name = name
+        self.strategy = strategy
+        self.baseCostTokens = baseCostTokens
+        self.version = version
+        self.multiFormatDiscountPercent = multiFormatDiscountPercent
+        self.archetypeBaseCosts = archetypeBaseCosts
+    }
+
+    /// What a job costs: `formats` requested, `expectedAds` it will produce, for `archetype`.
+    public func price(formats: Int, expectedAds: Int, archetype: String?) -> Int64 {
+        let base = archetype.flatMap { archetypeBaseCosts[$0] } ?? baseCostTokens
+        switch strategy {
+        case .staticPrice:
+            return base
+        case .perFormat:
+            let full = base * Int64(max(formats, 1))
+            guard formats > 1, multiFormatDiscountPercent > 0 else { return full }
+            // Rounded down: a fraction of a token goes the user's way.
+            return full * Int64(100 - min(multiFormatDiscountPercent, 100)) / 100
+        case .perAd:
+            return base * Int64(max(expectedAds, 1))
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, strategy, version
+        case baseCostTokens = "base_cost_tokens"
+        case multiFormatDiscountPercent = "multi_format_discount_percent"
+        case archetypeBaseCosts = "archetype_base_costs"
+    }
+}
+
+/// Reads the active rule.
+public struct PricingStore: Sendable {
+    public init() {}
+
+    public func activeRule(on connection: PostgresConnection, logger: Logger) async throws -> PricingRule {
+        let rows = try await connection.query(
+            "SELECT id, name, strategy, base_cost_tokens, version, coalesce(rules, '{}')::text FROM generation_pricing WHERE is_active",
+            logger: logger
+        ).collect()
+        guard let row = rows.first else { throw AppError.unavailable("No active pricing rule; an admin must activate one.") }
+        let (id, name, strategy, base, version, rulesText) = try row.decode((Int64, String, String, Int64, Int, String).self)
+        let rules = (try? JSONSerialization.jsonObject(with: Data(rulesText.utf8))) as? [String: Any] ?? [:]
+        var overrides: [String: Int64] = [:]
+        for (code, value) in rules["archetype_overrides"] as? [String: Any] ?? [:] {
+            if let cost = (value as? [String: Any])?["base_cost_tokens"] as? Int { overrides[code] = Int64(cost) }
+        }
+        return PricingRule(
+            id: id, name: name, strategy: PricingRule.Strategy(rawValue: strategy) ?? .staticPrice, baseCostTokens: base, version: version,
+            multiFormatDiscountPercent: rules["multi_format_discount_percent"] as? Int ?? 0, archetypeBaseCosts: overrides)
+    }
+}
