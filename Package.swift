@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Billing",
             dependencies: [
-                "Core", "Database",
+                "Core", "Database", "TaskQueue",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "blumpo",
             dependencies: [
-                "App", "Core", "Database", "TaskQueue",
+                "App", "Billing", "Core", "Database", "TaskQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

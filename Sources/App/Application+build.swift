@@ -47,6 +47,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
     AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
+    BillingRoutes(client: dependencies.client).register(on: router)
     return router
 }
 

@@ -1,4 +1,5 @@
 import Accounts
+import Billing
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -19,12 +20,15 @@ public struct BackgroundWork: Sendable {
         registry.register(PruneFinishedTasks(retention: queue.retention))
         registry.register(SendEmail(mailer: Self.mailer(configuration, logger: logger), options: Self.options(SendEmail.defaultOptions, queue)))
         registry.register(CleanUpSignInData())
+        registry.register(RefillDueAccounts())
         self.registry = registry
         schedules = [
             PeriodicSchedule(
                 name: "queue.prune", cadence: .every(.seconds(3600)), task: try NewTask(kind: PruneFinishedTasks.kind, payload: EmptyPayload())),
             PeriodicSchedule(
                 name: "accounts.cleanup", cadence: .every(.seconds(3600)), task: try NewTask(kind: CleanUpSignInData.kind, payload: EmptyPayload())),
+            PeriodicSchedule(
+                name: "billing.refill", cadence: .every(.seconds(300)), task: try NewTask(kind: RefillDueAccounts.kind, payload: EmptyPayload())),
         ]
     }
 

@@ -68,7 +68,7 @@ public struct PricingStore: Sendable {
             "SELECT id, name, strategy, base_cost_tokens, version, coalesce(rules, '{}')::text FROM generation_pricing WHERE is_active",
             logger: logger
         ).collect()
-        guard let row = rows.first else { throw AppError.unavailable("No active pricing rule; an admin must activate one.") }
+        guard let row = rows.first else { throw AppError.unavailable(code: "PRICING_NOT_CONFIGURED", detail: "No active pricing rule; an admin must activate one.") }
         let (id, name, strategy, base, version, rulesText) = try row.decode((Int64, String, String, Int64, Int, String).self)
         let rules = (try? JSONSerialization.jsonObject(with: Data(rulesText.utf8))) as? [String: Any] ?? [:]
         var overrides: [String: Int64] = [:]

@@ -27,12 +27,13 @@ public struct TokenAccounts: Sendable {
     public func summary(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> TokenSummary? {
         try await connection.query(
             """
-            SELECT balance, plan_code, period::text, next_refill_at, subscription_status
+            SELECT balance, plan_code, period::text, last_refill_at, next_refill_at, subscription_status
             FROM token_account WHERE user_id = \(userID)
             """, logger: logger
         ).collect().first.map { row in
-            let (balance, plan, period, nextRefill, status) = try row.decode((Int64, String, String, Date?, String?).self)
-            return TokenSummary(balance: balance, planCode: plan, period: period, nextRefillAt: nextRefill, subscriptionStatus: status)
+            let (balance, plan, period, lastRefill, nextRefill, status) = try row.decode((Int64, String, String, Date?, Date?, String?).self)
+            return TokenSummary(
+                balance: balance, planCode: plan, period: period, lastRefillAt: lastRefill, nextRefillAt: nextRefill, subscriptionStatus: status)
         }
     }
 }
@@ -42,12 +43,14 @@ public struct TokenSummary: Sendable, Codable, Equatable {
     public let balance: Int64
     public let planCode: String
     public let period: String
+    public let lastRefillAt: Date?
     public let nextRefillAt: Date?
     public let subscriptionStatus: String?
 
     enum CodingKeys: String, CodingKey {
         case balance, period
         case planCode = "plan_code"
+        case lastRefillAt = "last_refill_at"
         case nextRefillAt = "next_refill_at"
         case subscriptionStatus = "subscription_status"
     }

@@ -11,7 +11,7 @@ public enum AppError: Error, Equatable, Sendable {
     case forbidden(code: String, detail: String)
     case rateLimited(retryAfterSeconds: Int)
     case insufficientTokens(price: Int64, balance: Int64)
-    case unavailable(String)
+    case unavailable(code: String, detail: String)
 
     /// The stable machine-readable code clients switch on.
     public var code: String {
@@ -24,7 +24,7 @@ public enum AppError: Error, Equatable, Sendable {
         case .forbidden(let code, _): code
         case .rateLimited: "RATE_LIMITED"
         case .insufficientTokens: "INSUFFICIENT_TOKENS"
-        case .unavailable: "UNAVAILABLE"
+        case .unavailable(let code, _): code
         }
     }
 
@@ -40,7 +40,7 @@ public enum AppError: Error, Equatable, Sendable {
         case .rateLimited(let seconds): "Too many requests; retry in \(seconds) seconds."
         case .insufficientTokens(let price, let balance):
             "This costs \(price) tokens and the balance is \(balance)."
-        case .unavailable(let why): why
+        case .unavailable(_, let detail): detail
         }
     }
 }

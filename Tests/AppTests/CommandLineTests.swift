@@ -36,6 +36,20 @@ import Glibc
         }
     }
 
+    @Test func billingCheckFindsABalanceThatDisagreesWithItsLedger() async throws {
+        try await TestDatabase.with { db in
+            let environment = ["DATABASE_URL": db.endpoint.url]
+            let clean = try await BlumpoProcess.run(["billing", "check"], environment: environment)
+            #expect(clean.status == 0, "\(clean.output)")
+            #expect(clean.output.contains("ok: every balance equals its ledger"))
+            let userID = try await db.one(#"INSERT INTO "user" (email) VALUES ('drift@example.com') RETURNING id"#, as: UUID.self)
+            try await db.execute("INSERT INTO token_account (user_id, balance) VALUES (\(userID), 7)")
+            let drift = try await BlumpoProcess.run(["billing", "check"], environment: environment)
+            #expect(drift.status == 1)
+            #expect(drift.output.contains("MISMATCH user=\(userID) balance=7 ledger_sum=0"))
+        }
+    }
+
     @Test func serveNamesAnUnreachableDatabaseAndExitsQuickly() async throws {
         let port = try unusedPort()
         let outcome = try await BlumpoProcess.run(

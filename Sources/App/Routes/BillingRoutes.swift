@@ -1,0 +1,130 @@
+public import Billing
+public import Core
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import PostgresNIO
+
+/// Plans, top-ups, the caller's tokens and ledger, price quotes, admin adjustments, and the
+/// payment endpoints (answering `PAYMENTS_NOT_CONFIGURED` until Stripe is configured).
+struct BillingRoutes: Sendable {
+    let client: PostgresClient
+    let catalog = Catalog()
+    let accounts = TokenAccounts()
+    let pricing = PricingStore()
+
+    struct Items<Item: Encodable & Sendable>: ResponseEncodable {
+        let items: [Item]
+        let paymentsEnabled: Bool
+        enum CodingKeys: String, CodingKey {
+            case items
+            case paymentsEnabled = "payments_enabled"
+        }
+    }
+
+    struct QuoteRequest: Decodable {
+        let formats: [String]
+        let archetypeCode: String?
+        let expectedAds: Int?
+        enum CodingKeys: String, CodingKey {
+            case formats
+            case archetypeCode = "archetype_code"
+            case expectedAds = "expected_ads"
+        }
+    }
+
+    struct Quote: ResponseEncodable {
+        let price: Int64
+        let balance: Int64
+        let formats: [String]
+        let expectedAds: Int
+        let rule: RuleSummary
+        enum CodingKeys: String, CodingKey {
+            case price, balance, formats, rule
+            case expectedAds = "expected_ads"
+        }
+    }
+
+    struct RuleSummary: Encodable {
+        let id: Int64
+        let version: Int
+        let strategy: String
+    }
+
+    struct Adjustment: Decodable {
+        let delta: Int64
+        let note: String?
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("api/v1/plans") { _, context -> Items<Catalog.Plan> in
+            Items(items: try await client.withConnection { try await catalog.activePlans(on: $0, logger: context.logger) }, paymentsEnabled: false)
+        }
+        router.get("api/v1/topups") { _, context -> Items<Catalog.Topup> in
+            Items(items: try await client.withConnection { try await catalog.activeTopups(on: $0, logger: context.logger) }, paymentsEnabled: false)
+        }
+
+        let signedIn = router.group("api/v1", context: AuthenticatedContext.self)
+        signedIn.get("tokens") { _, context -> TokenSummary in
+            guard let summary = try await client.withConnection({ try await accounts.summary(for: context.identity.user.id, on: $0, logger: context.logger) })
+            else { throw AppError.notFound("Token account") }
+            return summary
+        }
+        signedIn.get("tokens/ledger") { request, context -> Page<LedgerEntry> in
+            let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50, 1), 200)
+            var before: Int64?
+            if let cursor = request.uri.queryParameters["cursor"] {
+                guard let id = Int64(String(cursor)) else { throw AppError.validation(["cursor": "is not a cursor from this API"]) }
+                before = id
+            }
+            let entries = try await client.withConnection { [before] connection in
+                try await LedgerHistory().page(for: context.identity.user.id, beforeID: before, limit: limit + 1, on: connection, logger: context.logger)
+            }
+            let items = Array(entries.prefix(limit))
+            return Page(items: items, nextCursor: entries.count > limit ? items.last.map { String($0.id) } : nil)
+        }
+        signedIn.post("pricing/quote") { request, context -> Quote in
+            let body = try await request.decode(as: QuoteRequest.self, context: context)
+            var normalized: [String] = []
+            for text in body.formats {
+                guard let format = AdFormat(parsing: text) else {
+                    throw AppError.validation(["formats": "unknown format \(text); use square, portrait, story, landscape or widescreen"])
+                }
+                if !normalized.contains(format.code) { normalized.append(format.code) }
+            }
+            guard !normalized.isEmpty else { throw AppError.validation(["formats": "at least one format is required"]) }
+            let expectedAds = body.expectedAds ?? normalized.count
+            let (rule, summary) = try await client.withConnection { connection in
+                (try await pricing.activeRule(on: connection, logger: context.logger),
+                 try await accounts.summary(for: context.identity.user.id, on: connection, logger: context.logger))
+            }
+            return Quote(
+                price: rule.price(formats: normalized.count, expectedAds: expectedAds, archetype: body.archetypeCode),
+                balance: summary?.balance ?? 0, formats: normalized, expectedAds: expectedAds,
+                rule: RuleSummary(id: rule.id, version: rule.version, strategy: rule.strategy.rawValue))
+        }
+        for action in ["checkout", "portal", "cancel", "resume"] {
+            signedIn.post("billing/\(action)") { _, _ -> Response in
+                throw AppError.unavailable(
+                    code: "PAYMENTS_NOT_CONFIGURED", detail: "Payments are not configured on this installation; an admin can grant tokens instead.")
+            }
+        }
+
+        let admin = router.group("api/v1/admin/users", context: AdminContext.self)
+        admin.post("{id}/tokens") { request, context -> LedgerEntry in
+            let userID = try context.parameters.require("id", as: UUID.self)
+            let body = try await request.decode(as: Adjustment.self, context: context)
+            guard body.delta != 0 else { throw AppError.validation(["delta": "must not be zero"]) }
+            // A client retry with the same Idempotency-Key applies once.
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? UUID().uuidString
+            return try await client.transaction(logger: context.logger) { connection in
+                try await TokenLedger().apply(
+                    userID: userID, delta: body.delta, reason: .adminAdjust, referenceID: "admin:\(userID.uuidString.lowercased()):\(key)",
+                    on: connection, logger: context.logger)
+            }
+        }
+    }
+}
+
+extension TokenSummary: ResponseEncodable {}
+extension LedgerEntry: ResponseEncodable {}

@@ -1,0 +1,65 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// Subscription plans and top-ups as the product lists them.
+public struct Catalog: Sendable {
+    public init() {}
+
+    public struct Plan: Sendable, Codable, Equatable {
+        public let planCode: String
+        public let displayName: String
+        public let monthlyTokens: Int64
+        public let description: [String]
+        public let isDefault: Bool
+        public let rolloverCap: Int64?
+        public let sortOrder: Int
+
+        enum CodingKeys: String, CodingKey {
+            case description
+            case planCode = "plan_code"
+            case displayName = "display_name"
+            case monthlyTokens = "monthly_tokens"
+            case isDefault = "is_default"
+            case rolloverCap = "rollover_cap"
+            case sortOrder = "sort_order"
+        }
+    }
+
+    public struct Topup: Sendable, Codable, Equatable {
+        public let topupSKU: String
+        public let displayName: String
+        public let tokensAmount: Int64
+        public let sortOrder: Int
+
+        enum CodingKeys: String, CodingKey {
+            case topupSKU = "topup_sku"
+            case displayName = "display_name"
+            case tokensAmount = "tokens_amount"
+            case sortOrder = "sort_order"
+        }
+    }
+
+    public func activePlans(on connection: PostgresConnection, logger: Logger) async throws -> [Plan] {
+        try await connection.query(
+            """
+            SELECT plan_code, display_name, monthly_tokens, coalesce(description, '[]')::text, is_default, rollover_cap, sort_order
+            FROM subscription_plan WHERE is_active ORDER BY sort_order, plan_code
+            """, logger: logger
+        ).collect().map { row in
+            let (code, name, tokens, description, isDefault, cap, order) = try row.decode((String, String, Int64, String, Bool, Int64?, Int).self)
+            let lines = (try? JSONDecoder().decode([String].self, from: Data(description.utf8))) ?? []
+            return Plan(planCode: code, displayName: name, monthlyTokens: tokens, description: lines, isDefault: isDefault, rolloverCap: cap, sortOrder: order)
+        }
+    }
+
+    public func activeTopups(on connection: PostgresConnection, logger: Logger) async throws -> [Topup] {
+        try await connection.query(
+            "SELECT topup_sku, display_name, tokens_amount, sort_order FROM topup_plan WHERE is_active ORDER BY sort_order, topup_sku",
+            logger: logger
+        ).collect().map { row in
+            let (sku, name, amount, order) = try row.decode((String, String, Int64, Int).self)
+            return Topup(topupSKU: sku, displayName: name, tokensAmount: amount, sortOrder: order)
+        }
+    }
+}
