@@ -149,7 +149,7 @@ public struct TaskStore: Sendable {
     ) async throws -> Bool {
         let rows: PostgresRowSequence
         switch outcome {
-        case .completed, .cancelled, .failed:
+        case .cancelled, .failed:
             let state = outcome.state.rawValue
             rows = try await connection.query(
                 """
@@ -199,9 +199,8 @@ public struct TaskStore: Sendable {
         return written
     }
 
-    /// What happened to a claimed task.
+    /// What happened to a claimed task (completions go through `complete`, in batches).
     public enum Outcome: Sendable {
-        case completed
         case cancelled
         case failed(error: String)
         case retry(after: Duration, error: String)
@@ -209,7 +208,6 @@ public struct TaskStore: Sendable {
 
         var state: TaskState {
             switch self {
-            case .completed: .completed
             case .cancelled: .cancelled
             case .failed: .failed
             case .retry, .released: .available

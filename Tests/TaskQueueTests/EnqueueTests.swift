@@ -62,8 +62,9 @@ import TestSupport
                 #expect(try await store.rescue(stale, on: connection, logger: db.logger))
                 let fresh = try #require(try await store.claim(kind: RecordingHandler.kind, limit: 1, lease: .seconds(30), workerID: "b", on: connection, logger: db.logger).first)
                 #expect(fresh.attempt == 2)
-                #expect(try await store.finish(stale, as: .completed, workerID: "a", on: connection, logger: db.logger) == false)
-                #expect(try await store.finish(fresh, as: .completed, workerID: "b", on: connection, logger: db.logger))
+                #expect(try await store.complete([stale], workerID: "a", on: connection, logger: db.logger).isEmpty)
+                #expect(try await store.finish(stale, as: .failed(error: "late"), workerID: "a", on: connection, logger: db.logger) == false)
+                #expect(try await store.complete([fresh], workerID: "b", on: connection, logger: db.logger) == [fresh.id])
             }
             #expect(try await db.one("SELECT state FROM queue_task", as: String.self) == "completed")
         }

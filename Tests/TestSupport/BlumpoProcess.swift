@@ -79,8 +79,6 @@ public final class RunningBlumpo: Sendable {
         self.process = process
     }
 
-    public var pid: Int32 { process.processIdentifier }
-
     public func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }

@@ -82,11 +82,6 @@ actor TestCluster {
         }
     }
 
-    /// The server endpoint with its `blumpo` maintenance user, for tests that start processes.
-    func serverEndpoint() async throws -> DatabaseEndpoint {
-        try await prepare().server
-    }
-
     private func prepare() async throws -> (server: DatabaseEndpoint, template: String) {
         if let preparation { return try await preparation.value }
         let task = Task { try await self.prepareOnce() }
