@@ -47,7 +47,11 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
     AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
-    BillingRoutes(client: dependencies.client).register(on: router)
+    let stripe = configuration.stripe.map {
+        StripeBilling(stripe: StripeClient(settings: $0), client: dependencies.client, baseURL: configuration.baseURL)
+    }
+    BillingRoutes(client: dependencies.client, stripe: stripe).register(on: router)
+    StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     return router
 }
 

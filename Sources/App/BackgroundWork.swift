@@ -21,6 +21,7 @@ public struct BackgroundWork: Sendable {
         registry.register(SendEmail(mailer: Self.mailer(configuration, logger: logger), options: Self.options(SendEmail.defaultOptions, queue)))
         registry.register(CleanUpSignInData())
         registry.register(RefillDueAccounts())
+        if let stripe = configuration.stripe { registry.register(ProcessStripeEvent(stripe: StripeClient(settings: stripe))) }
         self.registry = registry
         schedules = [
             PeriodicSchedule(

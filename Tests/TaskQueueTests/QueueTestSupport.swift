@@ -50,16 +50,6 @@ extension TestDatabase {
         try await one("SELECT state, attempt FROM queue_task WHERE id = \(id)", as: (String, Int).self)
     }
 
-    /// Polls until `condition` holds or `timeout` passes; returns whether it held.
-    func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await condition()
-    }
-
     /// Runs workers as a service group for the duration of `body`, then shuts them down gracefully.
     func withWorkers<T: Sendable>(
         _ workers: [TaskWorker], _ body: @Sendable () async throws -> T

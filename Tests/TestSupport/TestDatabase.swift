@@ -45,6 +45,16 @@ public struct TestDatabase: Sendable {
         return try row.decode((repeat each T).self)
     }
 
+    /// Polls until `condition` holds or `timeout` passes; returns whether it held.
+    public func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try await condition()
+    }
+
     /// Runs a statement, ignoring any rows.
     public func execute(_ query: PostgresQuery) async throws {
         try await client.query(query, logger: logger)

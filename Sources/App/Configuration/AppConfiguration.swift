@@ -1,5 +1,6 @@
 public import Configuration
 public import Accounts
+public import Billing
 import Foundation
 public import Logging
 
@@ -24,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// Mail delivery; nil writes mail to the log and `$BLUMPO_DATA_DIR/outbox/`.
     public var smtp: SMTPSettings?
     public var auth: AuthSettings
+    /// Payments; nil when `STRIPE_SECRET_KEY` is unset (billing endpoints then answer 503).
+    public var stripe: StripeSettings?
 
     /// How workers and the scheduler behave.
     public struct QueueSettings: Sendable {
@@ -74,6 +77,13 @@ public struct AppConfiguration: Sendable {
             }
         } else {
             smtp = nil
+        }
+        if let key = settings.optionalString("STRIPE_SECRET_KEY") {
+            stripe = StripeSettings(
+                secretKey: key, webhookSecret: settings.optionalString("STRIPE_WEBHOOK_SECRET"),
+                apiBase: try settings.url("STRIPE_API_BASE") ?? "https://api.stripe.com")
+        } else {
+            stripe = nil
         }
         auth = AuthSettings()
         auth.codeRequestsPerEmailPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_EMAIL_HOUR", default: 10, range: 1...100_000)

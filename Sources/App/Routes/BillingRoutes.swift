@@ -9,6 +9,7 @@ import PostgresNIO
 /// payment endpoints (answering `PAYMENTS_NOT_CONFIGURED` until Stripe is configured).
 struct BillingRoutes: Sendable {
     let client: PostgresClient
+    let stripe: StripeBilling?
     let catalog = Catalog()
     let accounts = TokenAccounts()
     let pricing = PricingStore()
@@ -51,6 +52,19 @@ struct BillingRoutes: Sendable {
         let strategy: String
     }
 
+    struct CheckoutRequest: Decodable {
+        let planCode: String?
+        let topupSKU: String?
+        enum CodingKeys: String, CodingKey {
+            case planCode = "plan_code"
+            case topupSKU = "topup_sku"
+        }
+    }
+
+    struct URLBody: ResponseEncodable {
+        let url: String
+    }
+
     struct Adjustment: Decodable {
         let delta: Int64
         let note: String?
@@ -58,10 +72,10 @@ struct BillingRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("api/v1/plans") { _, context -> Items<Catalog.Plan> in
-            Items(items: try await client.withConnection { try await catalog.activePlans(on: $0, logger: context.logger) }, paymentsEnabled: false)
+            Items(items: try await client.withConnection { try await catalog.activePlans(on: $0, logger: context.logger) }, paymentsEnabled: stripe != nil)
         }
         router.get("api/v1/topups") { _, context -> Items<Catalog.Topup> in
-            Items(items: try await client.withConnection { try await catalog.activeTopups(on: $0, logger: context.logger) }, paymentsEnabled: false)
+            Items(items: try await client.withConnection { try await catalog.activeTopups(on: $0, logger: context.logger) }, paymentsEnabled: stripe != nil)
         }
 
         let signedIn = router.group("api/v1", context: AuthenticatedContext.self)
@@ -103,11 +117,29 @@ struct BillingRoutes: Sendable {
                 balance: summary?.balance ?? 0, formats: normalized, expectedAds: expectedAds,
                 rule: RuleSummary(id: rule.id, version: rule.version, strategy: rule.strategy.rawValue))
         }
-        for action in ["checkout", "portal", "cancel", "resume"] {
-            signedIn.post("billing/\(action)") { _, _ -> Response in
-                throw AppError.unavailable(
-                    code: "PAYMENTS_NOT_CONFIGURED", detail: "Payments are not configured on this installation; an admin can grant tokens instead.")
+        signedIn.post("billing/checkout") { request, context -> URLBody in
+            let stripe = try requireStripe()
+            let body = try await request.decode(as: CheckoutRequest.self, context: context)
+            let purchase: StripeBilling.Purchase
+            switch (body.planCode, body.topupSKU) {
+            case (let plan?, nil): purchase = .plan(plan)
+            case (nil, let sku?): purchase = .topup(sku)
+            default: throw AppError.validation(["plan_code": "give exactly one of plan_code and topup_sku"])
             }
+            let user = context.identity.user
+            return URLBody(url: try await stripe.checkoutURL(userID: user.id, email: user.email, purchase: purchase, logger: context.logger))
+        }
+        signedIn.post("billing/portal") { _, context -> URLBody in
+            let user = context.identity.user
+            return URLBody(url: try await requireStripe().portalURL(userID: user.id, email: user.email, logger: context.logger))
+        }
+        signedIn.post("billing/cancel") { _, context -> HTTPResponse.Status in
+            try await requireStripe().setCancelAtPeriodEnd(userID: context.identity.user.id, true, logger: context.logger)
+            return .accepted
+        }
+        signedIn.post("billing/resume") { _, context -> HTTPResponse.Status in
+            try await requireStripe().setCancelAtPeriodEnd(userID: context.identity.user.id, false, logger: context.logger)
+            return .accepted
         }
 
         let admin = router.group("api/v1/admin/users", context: AdminContext.self)
@@ -123,6 +155,16 @@ struct BillingRoutes: Sendable {
                     on: connection, logger: context.logger)
             }
         }
+    }
+}
+
+extension BillingRoutes {
+    func requireStripe() throws -> StripeBilling {
+        guard let stripe else {
+            throw AppError.unavailable(
+                code: "PAYMENTS_NOT_CONFIGURED", detail: "Payments are not configured on this installation; an admin can grant tokens instead.")
+        }
+        return stripe
     }
 }
 

@@ -6,23 +6,53 @@ import Glibc
 
 /// A real SMTP server (aiosmtpd, STARTTLS and AUTH required) on a loopback port. Messages it
 /// accepts are files in `directory`. Login: `mailer` / `s3cret`.
-public final class SMTPTestServer: @unchecked Sendable {
-    public let port: Int
-    public let directory: String
-    private var process: Process?
-
+public final class SMTPTestServer: PythonTestServer, @unchecked Sendable {
     public init(port: Int? = nil) throws {
-        self.port = try port ?? unusedPort()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID().uuidString)").path
+        try super.init(script: "smtp_server.py", port: port)
     }
 
     /// `smtp://mailer:s3cret@127.0.0.1:<port>?verify=false` (the certificate is self-signed).
     public var url: String { "smtp://mailer:s3cret@127.0.0.1:\(port)?verify=false" }
 
+    /// The raw messages received so far, oldest first.
+    public func messages() -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return names.compactMap { try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+    }
+}
+
+/// A Stripe API stand-in (see `Servers/stripe_server.py`); the secret key it accepts is `sk_test_blumpo`.
+public final class StripeTestServer: PythonTestServer, @unchecked Sendable {
+    public init() throws {
+        try super.init(script: "stripe_server.py", port: nil)
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The API requests received so far: method, path, form fields, Stripe-Version, Idempotency-Key.
+    public func requests() -> [[String: Any]] {
+        let text = (try? String(contentsOfFile: directory + "/requests.jsonl", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+}
+
+/// A protocol server written in Python (from `Servers/`), started on a loopback port.
+public class PythonTestServer: @unchecked Sendable {
+    public let port: Int
+    public let directory: String
+    private let script: String
+    private var process: Process?
+
+    init(script: String, port: Int?) throws {
+        self.port = try port ?? unusedPort()
+        self.script = script
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
+    }
+
     public func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/smtp_server.py").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/\(script)").path
         process.arguments = ["python3", script, String(port), directory]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -31,10 +61,10 @@ public final class SMTPTestServer: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if isListening() { return }
-            guard process.isRunning else { throw TestSupportError("the SMTP test server exited; is aiosmtpd installed (make test installs it)?") }
+            guard process.isRunning else { throw TestSupportError("\(script) exited; are its Python packages installed (make test installs them)?") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestSupportError("the SMTP test server did not start")
+        throw TestSupportError("\(script) did not start")
     }
 
     public func stop() {
@@ -42,12 +72,6 @@ public final class SMTPTestServer: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
-    }
-
-    /// The raw messages received so far, oldest first.
-    public func messages() -> [String] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
-        return names.compactMap { try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
     }
 
     private func isListening() -> Bool {

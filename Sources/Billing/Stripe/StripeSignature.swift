@@ -1,0 +1,49 @@
+import Crypto
+public import Foundation
+
+/// Verifies the `Stripe-Signature` header: `t=<unix time>,v1=<hex HMAC-SHA256 of "t.payload">`
+/// (several `v1` entries may be present while secrets roll), within a replay window.
+public struct StripeSignature: Sendable {
+    public let secret: String
+    public let tolerance: TimeInterval
+
+    public init(secret: String, tolerance: TimeInterval = 300) {
+        self.secret = secret
+        self.tolerance = tolerance
+    }
+
+    public enum Failure: Error, Equatable {
+        case malformedHeader, staleTimestamp, noMatchingSignature
+    }
+
+    public func verify(payload: [UInt8], header: String, now: Date = Date()) throws(Failure) {
+        var timestamp: Int?
+        var signatures: [String] = []
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            switch pair[0].trimmingCharacters(in: .whitespaces) {
+            case "t": timestamp = Int(pair[1])
+            case "v1": signatures.append(String(pair[1]))
+            default: continue
+            }
+        }
+        guard let timestamp, !signatures.isEmpty else { throw .malformedHeader }
+        guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance else { throw .staleTimestamp }
+        let expected = Self.sign(payload: payload, timestamp: timestamp, secret: secret)
+        guard signatures.contains(where: { Self.constantTimeEqual($0, expected) }) else { throw .noMatchingSignature }
+    }
+
+    /// The hex `v1` signature Stripe computes (tests sign their fixtures with it).
+    public static func sign(payload: [UInt8], timestamp: Int, secret: String) -> String {
+        let message = Array("\(timestamp).".utf8) + payload
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
+        let a = Array(left.utf8), b = Array(right.utf8)
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
