@@ -248,6 +248,7 @@ public struct TaskWorker: Service {
                     for task in tasks where !renewed.contains(task.id) { state.interrupt(task.id, because: .leaseLost) }
                     for id in cancelRequested { state.interrupt(id, because: .cancelRequested) }
                 } catch {
+                    if Task.isCancelled { return }
                     logger.warning("lease renewal failed", metadata: ["error": "\(error)"])
                 }
             }
@@ -265,6 +266,7 @@ public struct TaskWorker: Service {
                     }
                 }
             } catch {
+                if Task.isCancelled { return }
                 logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: configuration.maintenanceInterval)

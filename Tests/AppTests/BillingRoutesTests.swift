@@ -60,6 +60,30 @@ import TestSupport
         }
     }
 
+    @Test func adminsEditPlansTopupsAndThePricingRule() async throws {
+        try await withTestApp(environment: ["BLUMPO_ADMIN_EMAILS": "boss@example.com"]) { client, db in
+            let (boss, _) = try await client.signIn("boss@example.com", db: db)
+            let created = try await client.json(
+                .put, "/api/v1/admin/plans/AGENCY", body: ["display_name": "Agency", "monthly_tokens": 90000, "sort_order": 5, "rollover_cap": 1000],
+                token: boss)
+            #expect((created.body["items"] as? [[String: Any]])?.last?["plan_code"] as? String == "AGENCY")
+            let retired = try await client.json(
+                .put, "/api/v1/admin/plans/AGENCY", body: ["display_name": "Agency", "monthly_tokens": 90000, "is_active": false], token: boss)
+            #expect((retired.body["items"] as? [[String: Any]])?.contains { $0["plan_code"] as? String == "AGENCY" } == false)
+            let invalid = try await client.json(.put, "/api/v1/admin/topups/bad sku", body: ["display_name": "", "tokens_amount": 0], token: boss)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(Set((invalid.body["errors"] as? [String: String])?.keys ?? [:].keys) == ["topup_sku", "tokens_amount", "display_name"])
+
+            let rule = try await client.json(
+                .post, "/api/v1/admin/pricing", body: ["name": "Per ad", "strategy": "PER_AD", "base_cost_tokens": 10], token: boss)
+            #expect(rule.body["strategy"] as? String == "PER_AD")
+            #expect(rule.body["version"] as? Int == 2)
+            let quote = try await client.json(.post, "/api/v1/pricing/quote", body: ["formats": ["square", "story"], "expected_ads": 4], token: boss)
+            #expect(quote.body["price"] as? Int == 40)
+            #expect(try await db.one("SELECT count(*)::int FROM generation_pricing WHERE is_active", as: Int.self) == 1)
+        }
+    }
+
     @Test func paymentEndpointsExplainThatPaymentsAreNotConfigured() async throws {
         try await withTestApp { client, db in
             let (token, _) = try await client.signIn("payer@example.com", db: db)

@@ -142,6 +142,31 @@ struct BillingRoutes: Sendable {
             return .accepted
         }
 
+        let catalogAdmin = router.group("api/v1/admin", context: AdminContext.self)
+        catalogAdmin.put("plans/{code}") { request, context -> Items<Catalog.Plan> in
+            let code = try context.parameters.require("code")
+            let input = try await request.decode(as: CatalogAdmin.PlanInput.self, context: context)
+            return try await client.transaction(logger: context.logger) { connection in
+                try await CatalogAdmin().putPlan(code, input, on: connection, logger: context.logger)
+                return Items(items: try await catalog.activePlans(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
+            }
+        }
+        catalogAdmin.put("topups/{sku}") { request, context -> Items<Catalog.Topup> in
+            let sku = try context.parameters.require("sku")
+            let input = try await request.decode(as: CatalogAdmin.TopupInput.self, context: context)
+            return try await client.transaction(logger: context.logger) { connection in
+                try await CatalogAdmin().putTopup(sku, input, on: connection, logger: context.logger)
+                return Items(items: try await catalog.activeTopups(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
+            }
+        }
+        catalogAdmin.post("pricing") { request, context -> PricingRule in
+            let input = try await request.decode(as: CatalogAdmin.RuleInput.self, context: context)
+            return try await client.transaction(logger: context.logger) { connection in
+                _ = try await CatalogAdmin().activateRule(input, on: connection, logger: context.logger)
+                return try await pricing.activeRule(on: connection, logger: context.logger)
+            }
+        }
+
         let admin = router.group("api/v1/admin/users", context: AdminContext.self)
         admin.post("{id}/tokens") { request, context -> LedgerEntry in
             let userID = try context.parameters.require("id", as: UUID.self)
@@ -169,4 +194,5 @@ extension BillingRoutes {
 }
 
 extension TokenSummary: ResponseEncodable {}
+extension PricingRule: ResponseEncodable {}
 extension LedgerEntry: ResponseEncodable {}
