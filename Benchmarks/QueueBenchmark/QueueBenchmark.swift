@@ -8,7 +8,8 @@ import TaskQueue
 
 /// `make bench`: drains no-op tasks with Blumpo's workers, measures enqueue→start delay at a
 /// light steady load, then drains the same number of jobs with pgqueuer on the same PostgreSQL
-/// and prints both with their ratio.
+/// and prints both with their ratio. Then measures token reservations through the ledger
+/// against pgbench's TPC-B-like script on the same server.
 @main
 struct QueueBenchmark {
     static let taskCount = Int(ProcessInfo.processInfo.environment["BENCH_TASKS"] ?? "") ?? 50_000
@@ -49,6 +50,19 @@ struct QueueBenchmark {
         print(String(format: "  pgqueuer  drain: %8.0f jobs/s  (QueueManager defaults, asyncpg, drain mode)", pgqueuer))
         print(String(format: "  ratio blumpo/pgqueuer: %.2f  (target ≥ 2.0)", throughput / pgqueuer))
         print(String(format: "  enqueue→start at light load: p50 %.1f ms, p99 %.1f ms  (target p99 < 50 ms)", latency.p50, latency.p99))
+
+        let ledgerDatabase = try await freshDatabase("bench_ledger", on: server)
+        let reservations = try await withClient(ledgerDatabase, logger: logger) { client in
+            try await Migrator().migrate(client, logger: logger)
+            try await Seeder().seed(client, logger: logger)
+            return try await LedgerBenchmark.reservationsPerSecond(client)
+        }
+        let pgbench = try LedgerBenchmark.pgbenchTPS(try await freshDatabase("bench_pgbench", on: server))
+        print("")
+        print("ledger benchmark (\(LedgerBenchmark.clients) concurrent clients, \(LedgerBenchmark.seconds) s each, same PostgreSQL)")
+        print(String(format: "  blumpo reservations: %8.0f per second  (lock, check, ledger row, balance update)", reservations))
+        print(String(format: "  pgbench TPC-B-like:  %8.0f transactions per second", pgbench))
+        print(String(format: "  ratio blumpo/pgbench: %.2f  (target ≥ 0.50)", reservations / pgbench))
     }
 
     /// Drops and recreates a database so every run starts empty.
