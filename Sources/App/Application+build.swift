@@ -50,7 +50,8 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     let stripe = configuration.stripe.map {
         StripeBilling(stripe: StripeClient(settings: $0), client: dependencies.client, baseURL: configuration.baseURL)
     }
-    BillingRoutes(client: dependencies.client, stripe: stripe).register(on: router)
+    let prices = configuration.stripe.map { StripePrices(stripe: StripeClient(settings: $0)) }
+    BillingRoutes(client: dependencies.client, stripe: stripe, prices: prices).register(on: router)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     return router
 }

@@ -14,15 +14,19 @@ public struct Catalog: Sendable {
         public let isDefault: Bool
         public let rolloverCap: Int64?
         public let sortOrder: Int
+        public let stripeProductID: String?
+        /// Filled from Stripe when payments are configured.
+        public var price: StripePrices.Price?
 
         enum CodingKeys: String, CodingKey {
-            case description
+            case description, price
             case planCode = "plan_code"
             case displayName = "display_name"
             case monthlyTokens = "monthly_tokens"
             case isDefault = "is_default"
             case rolloverCap = "rollover_cap"
             case sortOrder = "sort_order"
+            case stripeProductID = "stripe_product_id"
         }
     }
 
@@ -31,8 +35,13 @@ public struct Catalog: Sendable {
         public let displayName: String
         public let tokensAmount: Int64
         public let sortOrder: Int
+        public let stripeProductID: String?
+        /// Filled from Stripe when payments are configured.
+        public var price: StripePrices.Price?
 
         enum CodingKeys: String, CodingKey {
+            case price
+            case stripeProductID = "stripe_product_id"
             case topupSKU = "topup_sku"
             case displayName = "display_name"
             case tokensAmount = "tokens_amount"
@@ -43,23 +52,29 @@ public struct Catalog: Sendable {
     public func activePlans(on connection: PostgresConnection, logger: Logger) async throws -> [Plan] {
         try await connection.query(
             """
-            SELECT plan_code, display_name, monthly_tokens, coalesce(description, '[]')::text, is_default, rollover_cap, sort_order
+            SELECT plan_code, display_name, monthly_tokens, coalesce(description, '[]')::text, is_default, rollover_cap, sort_order,
+                   stripe_product_id
             FROM subscription_plan WHERE is_active ORDER BY sort_order, plan_code
             """, logger: logger
         ).collect().map { row in
-            let (code, name, tokens, description, isDefault, cap, order) = try row.decode((String, String, Int64, String, Bool, Int64?, Int).self)
+            let (code, name, tokens, description, isDefault, cap, order, product) = try row.decode(
+                (String, String, Int64, String, Bool, Int64?, Int, String?).self)
             let lines = (try? JSONDecoder().decode([String].self, from: Data(description.utf8))) ?? []
-            return Plan(planCode: code, displayName: name, monthlyTokens: tokens, description: lines, isDefault: isDefault, rolloverCap: cap, sortOrder: order)
+            return Plan(
+                planCode: code, displayName: name, monthlyTokens: tokens, description: lines, isDefault: isDefault, rolloverCap: cap,
+                sortOrder: order, stripeProductID: product, price: nil)
         }
     }
 
     public func activeTopups(on connection: PostgresConnection, logger: Logger) async throws -> [Topup] {
         try await connection.query(
-            "SELECT topup_sku, display_name, tokens_amount, sort_order FROM topup_plan WHERE is_active ORDER BY sort_order, topup_sku",
-            logger: logger
+            """
+            SELECT topup_sku, display_name, tokens_amount, sort_order, stripe_product_id
+            FROM topup_plan WHERE is_active ORDER BY sort_order, topup_sku
+            """, logger: logger
         ).collect().map { row in
-            let (sku, name, amount, order) = try row.decode((String, String, Int64, Int).self)
-            return Topup(topupSKU: sku, displayName: name, tokensAmount: amount, sortOrder: order)
+            let (sku, name, amount, order, product) = try row.decode((String, String, Int64, Int, String?).self)
+            return Topup(topupSKU: sku, displayName: name, tokensAmount: amount, sortOrder: order, stripeProductID: product, price: nil)
         }
     }
 }

@@ -158,6 +158,10 @@ import TestSupport
             #expect(session["metadata[user_id]"] == userID && session["metadata[plan_code]"] == "STARTER")
             #expect(session["subscription_data[metadata][user_id]"] == userID)
             #expect(session["line_items[0][price]"] == "price_prod_starter")
+            let plans = try await client.json(.get, "/api/v1/plans")
+            let starter = (plans.body["items"] as? [[String: Any]])?.first { $0["plan_code"] as? String == "STARTER" }
+            #expect((starter?["price"] as? [String: Any])?["currency"] as? String != nil)
+            #expect(plans.body["payments_enabled"] as? Bool == true)
             let unpriced = try await client.json(.post, "/api/v1/billing/checkout", body: ["topup_sku": "TOPUP_100"], token: token)
             #expect(unpriced.status == .conflict && unpriced.body["code"] as? String == "NOT_PURCHASABLE")
         }

@@ -10,6 +10,7 @@ import PostgresNIO
 struct BillingRoutes: Sendable {
     let client: PostgresClient
     let stripe: StripeBilling?
+    let prices: StripePrices?
     let catalog = Catalog()
     let accounts = TokenAccounts()
     let pricing = PricingStore()
@@ -72,10 +73,22 @@ struct BillingRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("api/v1/plans") { _, context -> Items<Catalog.Plan> in
-            Items(items: try await client.withConnection { try await catalog.activePlans(on: $0, logger: context.logger) }, paymentsEnabled: stripe != nil)
+            var plans = try await client.withConnection { try await catalog.activePlans(on: $0, logger: context.logger) }
+            if let prices {
+                for index in plans.indices {
+                    if let product = plans[index].stripeProductID { plans[index].price = await prices.price(forProduct: product) }
+                }
+            }
+            return Items(items: plans, paymentsEnabled: stripe != nil)
         }
         router.get("api/v1/topups") { _, context -> Items<Catalog.Topup> in
-            Items(items: try await client.withConnection { try await catalog.activeTopups(on: $0, logger: context.logger) }, paymentsEnabled: stripe != nil)
+            var topups = try await client.withConnection { try await catalog.activeTopups(on: $0, logger: context.logger) }
+            if let prices {
+                for index in topups.indices {
+                    if let product = topups[index].stripeProductID { topups[index].price = await prices.price(forProduct: product) }
+                }
+            }
+            return Items(items: topups, paymentsEnabled: stripe != nil)
         }
 
         let signedIn = router.group("api/v1", context: AuthenticatedContext.self)
