@@ -48,14 +48,16 @@ enum LedgerBenchmark {
         return Double(done.value.load(ordering: .relaxed)) / Double(seconds)
     }
 
-    /// pgbench's TPC-B-like script (scale 10) with the same client count and duration.
+    /// pgbench's TPC-B-like script (scale 10) with the same client count. A fixed number of
+    /// transactions per client (`-t`) rather than a duration: started from this process, pgbench's
+    /// `-T` timer was seen never to fire.
     static func pgbenchTPS(_ endpoint: DatabaseEndpoint) throws -> Double {
         let binary = ["/usr/lib/postgresql/17/bin/pgbench", "/usr/lib/postgresql/16/bin/pgbench", "/usr/lib/postgresql/15/bin/pgbench", "/usr/bin/pgbench"]
             .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "pgbench"
         let common = ["-h", endpoint.host, "-p", String(endpoint.port), "-U", endpoint.username]
         _ = try run(binary, ["-i", "-q", "-s", "10"] + common + [endpoint.database], password: endpoint.password)
         let output = try run(
-            binary, ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds)] + common + [endpoint.database], password: endpoint.password)
+            binary, ["-n", "-c", String(clients), "-j", "2", "-t", "150"] + common + [endpoint.database], password: endpoint.password)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let value = Double(line.dropFirst(6).prefix { $0.isNumber || $0 == "." })
         else { throw BenchmarkError("pgbench printed no tps line:\n\(output)") }

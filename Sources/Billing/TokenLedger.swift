@@ -15,28 +15,34 @@ public struct TokenLedger: Sendable {
         userID: UUID, delta: Int64, reason: LedgerReason, referenceID: String,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> LedgerEntry {
-        if let existing = try await entry(reason: reason, referenceID: referenceID, on: connection, logger: logger) {
-            return existing
-        }
-        let balanceRows = try await connection.query(
-            "SELECT balance FROM token_account WHERE user_id = \(userID) FOR UPDATE", logger: logger
-        ).collect()
-        guard let balance = try balanceRows.first?.decode(Int64.self) else { throw AppError.notFound("Token account") }
-        // Someone may have applied the same operation while we waited for the lock.
-        if let existing = try await entry(reason: reason, referenceID: referenceID, on: connection, logger: logger) {
-            return existing
-        }
-        let newBalance = balance + delta
-        guard newBalance >= 0 else { throw AppError.insufficientTokens(price: -delta, balance: balance) }
-        let inserted = try await connection.query(
+        // One statement does the common case: lock the account, insert the row with the new
+        // balance unless it would go negative or the operation already happened, update the
+        // balance. It returns nothing in the two uncommon cases, told apart below.
+        let applied = try await connection.query(
             """
-            INSERT INTO token_ledger (user_id, delta, reason, reference_id, balance_after)
-            VALUES (\(userID), \(delta), \(reason.rawValue), \(referenceID), \(newBalance))
-            RETURNING id, user_id, occurred_at, delta, reason, reference_id, balance_after
+            WITH account AS (
+                SELECT balance FROM token_account WHERE user_id = \(userID) FOR UPDATE
+            ), entry AS (
+                INSERT INTO token_ledger (user_id, delta, reason, reference_id, balance_after)
+                SELECT \(userID), \(delta), \(reason.rawValue), \(referenceID), balance + \(delta) FROM account
+                WHERE balance + \(delta) >= 0
+                ON CONFLICT (reason, reference_id) WHERE reference_id IS NOT NULL DO NOTHING
+                RETURNING id, user_id, occurred_at, delta, reason, reference_id, balance_after
+            ), moved AS (
+                UPDATE token_account SET balance = entry.balance_after FROM entry WHERE token_account.user_id = entry.user_id
+            )
+            SELECT id, user_id, occurred_at, delta, reason, reference_id, balance_after FROM entry
             """, logger: logger
         ).collect()
-        try await connection.query("UPDATE token_account SET balance = \(newBalance) WHERE user_id = \(userID)", logger: logger)
-        return try Self.decode(inserted[0])
+        if let row = applied.first { return try Self.decode(row) }
+        // Already applied (a retry): the original entry, nothing changed.
+        if let existing = try await entry(reason: reason, referenceID: referenceID, on: connection, logger: logger) {
+            return existing
+        }
+        guard let balance = try await connection.query(
+            "SELECT balance FROM token_account WHERE user_id = \(userID)", logger: logger
+        ).collect().first?.decode(Int64.self) else { throw AppError.notFound("Token account") }
+        throw AppError.insufficientTokens(price: -delta, balance: balance)
     }
 
     public func entry(reason: LedgerReason, referenceID: String, on connection: PostgresConnection, logger: Logger) async throws -> LedgerEntry? {
