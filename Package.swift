@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
-                "Billing", "Database", "TaskQueue",
+                "Billing", "Core", "Database", "TaskQueue",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,6 +136,7 @@ let package = Package(
                 "Core", "Database",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport",
             exclude: ["Servers"],

@@ -1,3 +1,4 @@
+import Core
 import Database
 import Foundation
 import Logging
@@ -87,7 +88,7 @@ struct QueueBenchmark {
         try await withWorker(client, counter: counter) {
             while try await remaining(client) > 0 { try await Task.sleep(for: .milliseconds(20)) }
         }
-        return Double(taskCount) / (ContinuousClock.now - started).secondsDouble
+        return Double(taskCount) / (ContinuousClock.now - started).inSeconds
     }
 
     /// One task every 20 ms for 400 tasks; the delay is `started_at - created_at` as PostgreSQL saw it.
@@ -170,8 +171,4 @@ struct Noop: TaskHandler {
 struct BenchmarkError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension Duration {
-    var secondsDouble: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

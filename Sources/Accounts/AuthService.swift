@@ -53,8 +53,8 @@ public struct AuthService: Sendable {
             if let live = try await codes.newest(email: email, purpose: purpose, lock: true, on: connection, logger: logger),
                 live.expiresAt > Date(), live.attempts < live.maxAttempts, live.userID == userID
             {
-                let issuedAt = live.expiresAt.addingTimeInterval(-settings.codeLifetime.timeInterval)
-                let wait = issuedAt.addingTimeInterval(settings.resendCooldown.timeInterval).timeIntervalSinceNow
+                let issuedAt = live.expiresAt.addingTimeInterval(-settings.codeLifetime.inSeconds)
+                let wait = issuedAt.addingTimeInterval(settings.resendCooldown.inSeconds).timeIntervalSinceNow
                 if wait > 0 { throw AppError.rateLimited(retryAfterSeconds: Int(wait.rounded(.up))) }
                 guard live.resendCount < settings.maxResends else {
                     throw AppError.rateLimited(retryAfterSeconds: Int(live.expiresAt.timeIntervalSinceNow.rounded(.up)))
@@ -65,12 +65,12 @@ public struct AuthService: Sendable {
                     email: email, purpose: purpose, codeHash: codeHash, ttl: settings.codeLifetime, userID: userID, origin: origin,
                     on: connection, logger: logger)
             }
-            let message = EmailMessage.code(code, to: email, purpose: purpose, validMinutes: Int(settings.codeLifetime.timeInterval / 60))
+            let message = EmailMessage.code(code, to: email, purpose: purpose, validMinutes: Int(settings.codeLifetime.inSeconds / 60))
             try await tasks.enqueue([try NewTask(kind: SendEmail.kind, payload: message, priority: 10)], on: connection, logger: logger)
             return expiresAt
         }
-        let issuedAt = expiresAt.addingTimeInterval(-settings.codeLifetime.timeInterval)
-        return CodeIssued(expiresAt: expiresAt, resendAvailableAt: issuedAt.addingTimeInterval(settings.resendCooldown.timeInterval))
+        let issuedAt = expiresAt.addingTimeInterval(-settings.codeLifetime.inSeconds)
+        return CodeIssued(expiresAt: expiresAt, resendAvailableAt: issuedAt.addingTimeInterval(settings.resendCooldown.inSeconds))
     }
 
     /// A verified sign-in: the user and a new session token.
@@ -179,10 +179,6 @@ public struct AuthService: Sendable {
         var generator = SystemRandomNumberGenerator()
         return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
     }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 extension Character {

@@ -1,3 +1,4 @@
+import Core
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -43,7 +44,7 @@ public struct OTPStore: Sendable {
         return try await connection.query(
             """
             INSERT INTO auth_otp (email, purpose, code_hash, expires_at, user_id, ip_address, user_agent)
-            VALUES (\(email), \(purpose.rawValue), \(codeHash), now() + make_interval(secs => \(Double(ttl.components.seconds))),
+            VALUES (\(email), \(purpose.rawValue), \(codeHash), now() + make_interval(secs => \(ttl.inSeconds)),
                     \(userID), \(origin.ipAddress)::inet, \(origin.userAgent))
             RETURNING expires_at
             """, logger: logger
@@ -55,7 +56,7 @@ public struct OTPStore: Sendable {
         try await connection.query(
             """
             UPDATE auth_otp SET code_hash = \(codeHash), resend_count = resend_count + 1, attempts = 0,
-                expires_at = now() + make_interval(secs => \(Double(ttl.components.seconds))),
+                expires_at = now() + make_interval(secs => \(ttl.inSeconds)),
                 ip_address = \(origin.ipAddress)::inet, user_agent = \(origin.userAgent)
             WHERE id = \(id)
             RETURNING expires_at

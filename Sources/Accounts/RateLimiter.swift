@@ -27,7 +27,7 @@ public struct RateLimiter: Sendable {
     /// Forgets windows that ended before `cutoff` ago.
     public func prune(olderThan cutoff: Duration, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
-            "DELETE FROM rate_limit_counter WHERE window_start < now() - make_interval(secs => \(Double(cutoff.components.seconds)))",
+            "DELETE FROM rate_limit_counter WHERE window_start < now() - make_interval(secs => \(cutoff.inSeconds))",
             logger: logger)
     }
 }

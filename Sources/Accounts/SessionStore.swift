@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import NIOCore
 public import Foundation
@@ -21,7 +22,7 @@ public struct SessionStore: Sendable {
         let expiresAt = try await connection.query(
             """
             INSERT INTO auth_session (user_id, token_hash, expires_at, ip_address, user_agent)
-            VALUES (\(userID), \(Self.hash(token)), now() + make_interval(secs => \(Double(ttl.components.seconds))),
+            VALUES (\(userID), \(Self.hash(token)), now() + make_interval(secs => \(ttl.inSeconds)),
                     \(origin.ipAddress)::inet, \(origin.userAgent))
             RETURNING expires_at
             """, logger: logger
@@ -37,7 +38,7 @@ public struct SessionStore: Sendable {
                 SELECT id, user_id, last_seen_at FROM auth_session
                 WHERE token_hash = \(Self.hash(token)) AND revoked_at IS NULL AND expires_at > now()
             ), touched AS (
-                UPDATE auth_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => \(Double(ttl.components.seconds)))
+                UPDATE auth_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => \(ttl.inSeconds))
                 FROM live WHERE s.id = live.id AND live.last_seen_at < now() - interval '1 minute'
             )
             SELECT u.id, u.email, u.display_name, u.photo_url, u.phone_number, u.created_at, u.last_login_at, u.ban_flag

@@ -62,9 +62,7 @@ public struct CatalogAdmin: Sendable {
     /// Creates or replaces a plan (`is_active: false` retires it; the default plan stays active).
     public func putPlan(_ code: String, _ input: PlanInput, on connection: PostgresConnection, logger: Logger) async throws {
         var problems: [String: String] = [:]
-        if code.isEmpty || code.count > 32 || !code.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
-            problems["plan_code"] = "use 1 to 32 of A-Z, 0-9 and _"
-        }
+        if !Self.isCatalogCode(code) { problems["plan_code"] = Self.catalogCodeRule }
         if input.monthlyTokens < 0 { problems["monthly_tokens"] = "must not be negative" }
         if (input.rolloverCap ?? 0) < 0 { problems["rollover_cap"] = "must not be negative" }
         if input.displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
@@ -84,9 +82,7 @@ public struct CatalogAdmin: Sendable {
 
     public func putTopup(_ sku: String, _ input: TopupInput, on connection: PostgresConnection, logger: Logger) async throws {
         var problems: [String: String] = [:]
-        if sku.isEmpty || sku.count > 32 || !sku.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
-            problems["topup_sku"] = "use 1 to 32 of A-Z, 0-9 and _"
-        }
+        if !Self.isCatalogCode(sku) { problems["topup_sku"] = Self.catalogCodeRule }
         if input.tokensAmount <= 0 { problems["tokens_amount"] = "must be positive" }
         if input.displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
         guard problems.isEmpty else { throw AppError.validation(problems) }
@@ -97,6 +93,13 @@ public struct CatalogAdmin: Sendable {
             ON CONFLICT (topup_sku) DO UPDATE SET display_name = EXCLUDED.display_name, tokens_amount = EXCLUDED.tokens_amount,
                 stripe_product_id = EXCLUDED.stripe_product_id, is_active = EXCLUDED.is_active, sort_order = EXCLUDED.sort_order
             """, logger: logger)
+    }
+
+    static let catalogCodeRule = "use 1 to 32 of A-Z, 0-9 and _"
+
+    /// Plan codes and top-up SKUs: `FREE`, `TOPUP_500`, …
+    static func isCatalogCode(_ code: String) -> Bool {
+        (1...32).contains(code.count) && code.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
     /// Makes a new rule the active one, as the next version. Jobs keep the price they were

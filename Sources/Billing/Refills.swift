@@ -49,19 +49,18 @@ public struct Refills: Sendable {
             let batch = try await client.transaction(logger: logger) { connection -> Int in
                 let due = try await connection.query(
                     """
-                    SELECT user_id, next_refill_at FROM token_account
+                    SELECT user_id, next_refill_at, period::text FROM token_account
                     WHERE next_refill_at <= now() ORDER BY next_refill_at LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
                     """, logger: logger
                 ).collect()
                 for row in due {
-                    let (userID, periodStart) = try row.decode((UUID, Date).self)
+                    let (userID, periodStart, periodText) = try row.decode((UUID, Date, String).self)
                     if try await refill(userID: userID, periodStart: periodStart, on: connection, logger: logger) == nil {
                         // Already refilled for this period (e.g. by Stripe): only move the dates on.
+                        let next = (RefillPeriod(rawValue: periodText) ?? .month).advance(periodStart)
                         try await connection.query(
                             """
-                            UPDATE token_account SET last_refill_at = \(periodStart),
-                                next_refill_at = CASE period WHEN 'DAY' THEN \(periodStart) + interval '1 day'
-                                    WHEN 'WEEK' THEN \(periodStart) + interval '1 week' ELSE \(periodStart) + interval '1 month' END
+                            UPDATE token_account SET last_refill_at = \(periodStart), next_refill_at = \(next)
                             WHERE user_id = \(userID) AND next_refill_at = \(periodStart)
                             """, logger: logger)
                     }

@@ -17,3 +17,10 @@ public func withTimeout<T: Sendable>(
         return try await group.next()!
     }
 }
+
+extension Duration {
+    /// Whole and fractional seconds, as `make_interval(secs => …)` and `TimeInterval` take them.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

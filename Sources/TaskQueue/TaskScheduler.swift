@@ -1,3 +1,4 @@
+import Core
 public import Foundation
 import Database
 public import Logging
@@ -26,7 +27,7 @@ public struct PeriodicSchedule: Sendable {
     public func latestTick(atOrBefore now: Date) -> Date? {
         switch cadence {
         case .every(let interval):
-            let milliseconds = max(1, Int64(interval.seconds * 1000))
+            let milliseconds = max(1, Int64(interval.inSeconds * 1000))
             let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
             return Date(timeIntervalSince1970: Double(nowMilliseconds / milliseconds * milliseconds) / 1000)
         case .cron(let expression):

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 public import Logging
 public import PostgresNIO
@@ -50,7 +51,7 @@ public struct TaskStore: Sendable {
                 """
                 UPDATE queue_task t
                 SET state = 'running', attempt = t.attempt + 1, worker_id = \(workerID),
-                    lease_expires_at = now() + make_interval(secs => \(lease.seconds)), started_at = now()
+                    lease_expires_at = now() + make_interval(secs => \(lease.inSeconds)), started_at = now()
                 FROM (
                     SELECT id FROM queue_task
                     WHERE state = 'available' AND kind = \(kind) AND run_at <= now()
@@ -101,7 +102,7 @@ public struct TaskStore: Sendable {
                     )
                     UPDATE queue_task t
                     SET state = 'running', attempt = t.attempt + 1, worker_id = \(workerID),
-                        lease_expires_at = now() + make_interval(secs => \(lease.seconds)), started_at = now()
+                        lease_expires_at = now() + make_interval(secs => \(lease.inSeconds)), started_at = now()
                     FROM chosen
                     WHERE t.id = chosen.id AND t.state = 'available'
                     RETURNING t.id, t.kind, t.payload::text, t.attempt, t.max_attempts, t.owner, t.run_at
@@ -128,7 +129,7 @@ public struct TaskStore: Sendable {
         let rows = try await connection.query(
             """
             UPDATE queue_task t
-            SET lease_expires_at = now() + make_interval(secs => \(lease.seconds))
+            SET lease_expires_at = now() + make_interval(secs => \(lease.inSeconds))
             FROM unnest(\(tasks.map(\.id))::bigint[], \(tasks.map(\.attempt))::int[]) AS held(id, attempt)
             WHERE t.id = held.id AND t.attempt = held.attempt AND t.state = 'running' AND t.worker_id = \(workerID)
             RETURNING t.id, t.cancel_requested
@@ -162,7 +163,7 @@ public struct TaskStore: Sendable {
             rows = try await connection.query(
                 """
                 UPDATE queue_task SET state = 'available', worker_id = NULL, lease_expires_at = NULL,
-                    run_at = now() + make_interval(secs => \(delay.seconds)), last_error = \(error)
+                    run_at = now() + make_interval(secs => \(delay.inSeconds)), last_error = \(error)
                 WHERE id = \(task.id) AND attempt = \(task.attempt) AND state = 'running' AND worker_id = \(workerID)
                 RETURNING id
                 """, logger: logger)
@@ -278,7 +279,7 @@ public struct TaskStore: Sendable {
             """
             WITH gone AS (
                 DELETE FROM queue_task
-                WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < now() - make_interval(secs => \(retention.seconds))
+                WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < now() - make_interval(secs => \(retention.inSeconds))
                 RETURNING 1
             ) SELECT count(*)::int FROM gone
             """, logger: logger
@@ -294,12 +295,5 @@ public struct TaskStore: Sendable {
             result.append(row)
         }
         return result
-    }
-}
-
-extension Duration {
-    /// Whole and fractional seconds, as PostgreSQL's `make_interval(secs => …)` takes them.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Database
 public import Logging
@@ -126,7 +127,7 @@ public struct TaskWorker: Service {
         let handle = Task { try await entry.run(task.payload, context) }
         state.attach(handle, to: task.id)
         let result = await handle.result
-        Timer(label: "blumpo_task_run_seconds", dimensions: dimensions).recordSeconds((ContinuousClock.now - started).seconds)
+        Timer(label: "blumpo_task_run_seconds", dimensions: dimensions).recordSeconds((ContinuousClock.now - started).inSeconds)
         let interruption = state.remove(task.id)
         defer {
             state.executionEnded()

@@ -17,13 +17,7 @@ import TestSupport
     }
 
     private func withWorker(_ db: TestDatabase, _ worker: TaskWorker, _ body: @Sendable () async throws -> Void) async throws {
-        let group = ServiceGroup(services: [worker], logger: db.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await body()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withRunningServices([worker], logger: db.logger, body)
     }
 
     private func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {

@@ -29,13 +29,7 @@ import TestSupport
             var configuration = try AppConfiguration(environment: environment)
             configuration.queue.maintenanceInterval = .milliseconds(100)
             let worker = try BackgroundWork(configuration: configuration, logger: db.logger).worker(client: db.client, logger: db.logger)
-            let group = ServiceGroup(services: [worker], logger: db.logger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                try await body(client, db, stripe)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            try await withRunningServices([worker], logger: db.logger) { try await body(client, db, stripe) }
         }
     }
 

@@ -50,24 +50,9 @@ extension TestDatabase {
         try await one("SELECT state, attempt FROM queue_task WHERE id = \(id)", as: (String, Int).self)
     }
 
-    /// Runs workers as a service group for the duration of `body`, then shuts them down gracefully.
-    func withWorkers<T: Sendable>(
-        _ workers: [TaskWorker], _ body: @Sendable () async throws -> T
-    ) async throws -> T {
-        let group = ServiceGroup(services: workers, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask { try await group.run(); return nil }
-            let result: T
-            do {
-                result = try await body()
-            } catch {
-                tasks.cancelAll()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        }
+    /// Runs workers for the duration of `body`, then shuts them down gracefully.
+    func withWorkers<T: Sendable>(_ workers: [TaskWorker], _ body: @Sendable () async throws -> T) async throws -> T {
+        try await withRunningServices(workers, logger: logger, body)
     }
 
     func worker(

@@ -14,17 +14,13 @@ import TestSupport
             let schedulers = (0..<3).map { _ in
                 TaskScheduler(client: db.client, schedules: [schedule], checkInterval: .milliseconds(15), logger: db.logger)
             }
-            let group = ServiceGroup(services: schedulers, logger: db.logger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                // Run until 30 ticks have fired, however slow the machine is.
-                let fired = try await db.eventually(timeout: .seconds(60)) {
+            // Run until 30 ticks have fired, however slow the machine is.
+            let fired = try await withRunningServices(schedulers, logger: db.logger) {
+                try await db.eventually(timeout: .seconds(60)) {
                     try await db.one("SELECT count(DISTINCT unique_key)::int FROM queue_task", as: Int.self) >= 30
                 }
-                #expect(fired)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
             }
+            #expect(fired)
             let (rows, ticks) = try await db.one(
                 "SELECT count(*)::int, count(DISTINCT unique_key)::int FROM queue_task WHERE kind = \(RecordingHandler.kind)",
                 as: (Int, Int).self)

@@ -33,16 +33,17 @@ public struct StripeBilling: Sendable {
         }
         let customer = try await customerID(userID: userID, email: email, logger: logger)
         let codeKey = kind == "subscription" ? "plan_code" : "topup_sku"
+        let user = userID.uuidString.lowercased()
         var form: [(String, String)] = [
             ("mode", kind == "subscription" ? "subscription" : "payment"),
-            ("customer", customer), ("client_reference_id", userID.uuidString.lowercased()),
+            ("customer", customer), ("client_reference_id", user),
             ("line_items[0][price]", priceID), ("line_items[0][quantity]", "1"),
             ("success_url", baseURL + "/billing/success?session_id={CHECKOUT_SESSION_ID}"), ("cancel_url", baseURL + "/billing"),
-            ("metadata[user_id]", userID.uuidString.lowercased()), ("metadata[kind]", kind), ("metadata[\(codeKey)]", code),
+            ("metadata[user_id]", user), ("metadata[kind]", kind), ("metadata[\(codeKey)]", code),
         ]
         if kind == "subscription" {
             form += [
-                ("subscription_data[metadata][user_id]", userID.uuidString.lowercased()),
+                ("subscription_data[metadata][user_id]", user),
                 ("subscription_data[metadata][kind]", kind), ("subscription_data[metadata][plan_code]", code),
             ]
         }
