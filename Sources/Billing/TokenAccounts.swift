@@ -24,6 +24,20 @@ public struct TokenAccounts: Sendable {
     }
 
     /// Balance and plan, as `/api/v1/me` shows them.
+    /// How many live brands the user's plan allows: `.some(nil)` is unlimited; a user without a
+    /// token account gets the default plan's limit.
+    public func brandLimit(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int? {
+        let rows = try await connection.query(
+            """
+            SELECT p.brand_limit FROM subscription_plan p
+            WHERE p.plan_code = coalesce((SELECT plan_code FROM token_account WHERE user_id = \(userID)),
+                                         (SELECT plan_code FROM subscription_plan WHERE is_default LIMIT 1))
+            """, logger: logger
+        ).collect()
+        guard let row = rows.first else { return 1 }
+        return try row.decode(Int?.self)
+    }
+
     public func summary(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> TokenSummary? {
         try await connection.query(
             """

@@ -5,6 +5,8 @@
 public enum AppError: Error, Equatable, Sendable {
     case notFound(String)
     case conflict(code: String, detail: String)
+    /// A conflict with an object the caller owns, named by `id` (e.g. `BRAND_EXISTS`).
+    case exists(code: String, detail: String, id: String)
     case validation([String: String])
     case badRequest(code: String, detail: String)
     case unauthorized(code: String, detail: String)
@@ -18,6 +20,7 @@ public enum AppError: Error, Equatable, Sendable {
         switch self {
         case .notFound: "NOT_FOUND"
         case .conflict(let code, _): code
+        case .exists(let code, _, _): code
         case .validation: "VALIDATION"
         case .badRequest(let code, _): code
         case .unauthorized(let code, _): code
@@ -32,7 +35,7 @@ public enum AppError: Error, Equatable, Sendable {
     public var detail: String {
         switch self {
         case .notFound(let what): "\(what) was not found."
-        case .conflict(_, let detail), .badRequest(_, let detail),
+        case .conflict(_, let detail), .badRequest(_, let detail), .exists(_, let detail, _),
             .unauthorized(_, let detail), .forbidden(_, let detail):
             detail
         case .validation(let fields):

@@ -22,6 +22,9 @@ struct Problem: Error, Sendable {
         switch error {
         case .notFound: status = .notFound
         case .conflict: status = .conflict
+        case .exists(_, _, let id):
+            status = .conflict
+            extra["existing_id"] = .string(id)
         case .validation(let fields):
             status = .unprocessableContent
             extra["errors"] = .object(fields.mapValues(ProblemValue.string))

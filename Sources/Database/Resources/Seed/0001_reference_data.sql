@@ -1,12 +1,12 @@
 -- Reference data every install starts with (product spec §4.2 and §4.5).
 -- Idempotent: rows that exist are left alone, so edits made by admins survive a re-seed.
 
-INSERT INTO subscription_plan (plan_code, display_name, monthly_tokens, description, is_default, sort_order, rollover_cap)
+INSERT INTO subscription_plan (plan_code, display_name, monthly_tokens, description, is_default, sort_order, rollover_cap, brand_limit)
 VALUES
-    ('FREE',    'Free',    50,    '["50 tokens to start", "1 brand", "All archetypes and formats"]', true,  1, 0),
-    ('STARTER', 'Starter', 1000,  '["1,000 tokens every month", "1 brand", "Unused tokens roll over up to 500"]', false, 2, 500),
-    ('GROWTH',  'Growth',  3000,  '["3,000 tokens every month", "3 brands", "Unused tokens roll over up to 1,500"]', false, 3, 1500),
-    ('TEAM',    'Team',    30000, '["30,000 tokens every month", "Unlimited brands", "Unused tokens roll over up to 15,000"]', false, 4, 15000)
+    ('FREE',    'Free',    50,    '["50 tokens to start", "1 brand", "All archetypes and formats"]', true,  1, 0, 1),
+    ('STARTER', 'Starter', 1000,  '["1,000 tokens every month", "1 brand", "Unused tokens roll over up to 500"]', false, 2, 500, 1),
+    ('GROWTH',  'Growth',  3000,  '["3,000 tokens every month", "3 brands", "Unused tokens roll over up to 1,500"]', false, 3, 1500, 3),
+    ('TEAM',    'Team',    30000, '["30,000 tokens every month", "Unlimited brands", "Unused tokens roll over up to 15,000"]', false, 4, 15000, NULL)
 ON CONFLICT (plan_code) DO NOTHING;
 
 INSERT INTO topup_plan (topup_sku, display_name, tokens_amount, sort_order)

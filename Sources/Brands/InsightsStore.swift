@@ -1,0 +1,60 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// SQL for `brand_insights`.
+public struct InsightsStore: Sendable {
+    public init() {}
+
+    public func find(_ brandID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> BrandInsightsRecord? {
+        let rows = try await connection.query(
+            """
+            SELECT industry, customer_pain_points, product_description, key_features, brand_voice, unique_value_prop,
+                   expected_customer, target_customer, key_benefits, competitors, ins_trigger_events, ins_aspirations,
+                   ins_interesting_quotes, ins_marketing_insight, ins_trend_opportunity, marketing_brief, ins_raw::text, updated_at
+            FROM brand_insights WHERE brand_id = \(brandID)
+            """, logger: logger
+        ).collect()
+        guard let row = rows.first?.makeRandomAccess() else { return nil }
+        var fields = InsightFields()
+        fields.industry = try row[0].decode(String?.self)
+        fields.customerPainPoints = try row[1].decode([String]?.self)
+        fields.productDescription = try row[2].decode(String?.self)
+        fields.keyFeatures = try row[3].decode([String]?.self)
+        fields.brandVoice = try row[4].decode(String?.self)
+        fields.uniqueValueProp = try row[5].decode(String?.self)
+        fields.expectedCustomer = try row[6].decode(String?.self)
+        fields.targetCustomer = try row[7].decode(String?.self)
+        fields.keyBenefits = try row[8].decode([String]?.self)
+        fields.competitors = try row[9].decode([String]?.self)
+        fields.insTriggerEvents = try row[10].decode([String]?.self)
+        fields.insAspirations = try row[11].decode([String]?.self)
+        fields.insInterestingQuotes = try row[12].decode([String]?.self)
+        fields.insMarketingInsight = try row[13].decode(String?.self)
+        fields.insTrendOpportunity = try row[14].decode(String?.self)
+        fields.marketingBrief = try row[15].decode(String?.self)
+        return BrandInsightsRecord(fields: fields, raw: try row[16].decode(String?.self), updatedAt: try row[17].decode(Date.self))
+    }
+
+    /// Writes every insight field (nulls included); `raw` replaces `ins_raw` when given.
+    public func save(_ brandID: UUID, _ fields: InsightFields, raw: String?, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO brand_insights (brand_id) VALUES (\(brandID)) ON CONFLICT (brand_id) DO NOTHING
+            """, logger: logger)
+        try await connection.query(
+            """
+            UPDATE brand_insights SET
+                industry = \(fields.industry), customer_pain_points = \(fields.customerPainPoints),
+                product_description = \(fields.productDescription), key_features = \(fields.keyFeatures),
+                brand_voice = \(fields.brandVoice), unique_value_prop = \(fields.uniqueValueProp),
+                expected_customer = \(fields.expectedCustomer), target_customer = \(fields.targetCustomer),
+                key_benefits = \(fields.keyBenefits), competitors = \(fields.competitors),
+                ins_trigger_events = \(fields.insTriggerEvents), ins_aspirations = \(fields.insAspirations),
+                ins_interesting_quotes = \(fields.insInterestingQuotes), ins_marketing_insight = \(fields.insMarketingInsight),
+                ins_trend_opportunity = \(fields.insTrendOpportunity), marketing_brief = \(fields.marketingBrief),
+                ins_raw = coalesce(\(raw)::jsonb, ins_raw)
+            WHERE brand_id = \(brandID)
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,139 @@
+public import Foundation
+
+/// A brand: the identity Blumpo extracts from a website and users edit (`brand` row).
+public struct Brand: Sendable, Encodable {
+    public let id: UUID
+    public let userID: UUID
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let isDeleted: Bool
+    public let name: String
+    public let websiteURL: String
+    public let language: String
+    public let fonts: [FontExtractor.RankedFont]?
+    public let colors: [String]?
+    public let photos: [String]?
+    public let heroPhotos: [String]?
+    public let logoURL: String?
+    public let websiteDataURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, language, fonts, colors, photos
+        case userID = "user_id", createdAt = "created_at", updatedAt = "updated_at", isDeleted = "is_deleted"
+        case websiteURL = "website_url", heroPhotos = "hero_photos", logoURL = "logo_url", websiteDataURL = "website_data_url"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(userID.uuidString.lowercased(), forKey: .userID)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(isDeleted, forKey: .isDeleted)
+        try container.encode(name, forKey: .name)
+        try container.encode(websiteURL, forKey: .websiteURL)
+        try container.encode(language, forKey: .language)
+        try container.encode(fonts, forKey: .fonts)
+        try container.encode(colors, forKey: .colors)
+        try container.encode(photos, forKey: .photos)
+        try container.encode(heroPhotos, forKey: .heroPhotos)
+        try container.encode(logoURL, forKey: .logoURL)
+        try container.encode(websiteDataURL, forKey: .websiteDataURL)
+    }
+}
+
+/// The five extraction steps, each with its own status and error columns.
+public enum ExtractionStep: String, Sendable, Codable, CaseIterable {
+    case fonts, colors, logo, hero, insights
+}
+
+/// `brand_extraction_status` as the API shows it.
+public struct ExtractionStatus: Sendable, Encodable {
+    public struct StepState: Sendable, Encodable {
+        public let status: String
+        public let error: String?
+    }
+    public let steps: [ExtractionStep: StepState]
+    public let crawledAt: Date?
+    public let crawlError: String?
+    public let updatedAt: Date
+
+    /// `pending` while any step is pending, `error` when every step failed, `partial` when some did, else `ok`.
+    public var overall: String {
+        let states = ExtractionStep.allCases.map { steps[$0]?.status ?? "pending" }
+        if states.contains("pending") { return "pending" }
+        if states.allSatisfy({ $0 == "error" }) { return "error" }
+        return states.contains("error") ? "partial" : "ok"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case overall, crawledAt = "crawled_at", crawlError = "crawl_error", updatedAt = "updated_at"
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// `{overall, colors_status, colors_error, …, crawled_at, crawl_error, updated_at}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(overall, forKey: Key(stringValue: "overall"))
+        for step in ExtractionStep.allCases {
+            try container.encode(steps[step]?.status ?? "pending", forKey: Key(stringValue: "\(step.rawValue)_status"))
+            try container.encode(steps[step]?.error, forKey: Key(stringValue: "\(step.rawValue)_error"))
+        }
+        try container.encode(crawledAt, forKey: Key(stringValue: "crawled_at"))
+        try container.encode(crawlError, forKey: Key(stringValue: "crawl_error"))
+        try container.encode(updatedAt, forKey: Key(stringValue: "updated_at"))
+    }
+}
+
+/// `brand_insights` as the API shows it: the editable fields, `ins_raw` and the Reddit fields.
+public struct BrandInsightsRecord: Sendable, Encodable {
+    public let fields: InsightFields
+    /// JSON text of `ins_raw`.
+    public let raw: String?
+    public let updatedAt: Date
+
+    public func encode(to encoder: any Encoder) throws {
+        try fields.encode(to: encoder)
+        var container = encoder.container(keyedBy: ExtractionStatus.Key.self)
+        let rawValue = raw.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        try container.encode(rawValue, forKey: .init(stringValue: "ins_raw"))
+        try container.encode(updatedAt, forKey: .init(stringValue: "updated_at"))
+        for field in ["reddit_customer_desires", "reddit_customer_pain_points", "reddit_interesting_quotes", "reddit_purchase_triggers", "reddit_marketing_brief"] {
+            try container.encodeNil(forKey: .init(stringValue: field))
+        }
+    }
+}
+
+/// Any JSON value, to pass stored documents through unchanged.
+public enum JSONValue: Codable, Sendable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}

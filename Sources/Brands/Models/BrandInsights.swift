@@ -1,0 +1,47 @@
+public import Foundation
+
+/// The marketing insight fields of `brand_insights` that extraction fills and users edit.
+/// Reddit fields belong to Reddit mining and are not part of this value.
+public struct InsightFields: Codable, Sendable, Equatable {
+    public var industry: String?
+    public var customerPainPoints: [String]?
+    public var productDescription: String?
+    public var keyFeatures: [String]?
+    public var brandVoice: String?
+    public var uniqueValueProp: String?
+    public var expectedCustomer: String?
+    public var targetCustomer: String?
+    public var keyBenefits: [String]?
+    public var competitors: [String]?
+    public var insTriggerEvents: [String]?
+    public var insAspirations: [String]?
+    public var insInterestingQuotes: [String]?
+    public var insMarketingInsight: String?
+    public var insTrendOpportunity: String?
+    public var marketingBrief: String?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case industry
+        case customerPainPoints = "customer_pain_points"
+        case productDescription = "product_description"
+        case keyFeatures = "key_features"
+        case brandVoice = "brand_voice"
+        case uniqueValueProp = "unique_value_prop"
+        case expectedCustomer = "expected_customer"
+        case targetCustomer = "target_customer"
+        case keyBenefits = "key_benefits"
+        case competitors
+        case insTriggerEvents = "ins_trigger_events"
+        case insAspirations = "ins_aspirations"
+        case insInterestingQuotes = "ins_interesting_quotes"
+        case insMarketingInsight = "ins_marketing_insight"
+        case insTrendOpportunity = "ins_trend_opportunity"
+        case marketingBrief = "marketing_brief"
+    }
+
+    /// Text fields and list fields by column name, for the generic SQL update and for validation.
+    public static let textFields = ["industry", "product_description", "brand_voice", "unique_value_prop", "expected_customer", "target_customer", "ins_marketing_insight", "ins_trend_opportunity", "marketing_brief"]
+    public static let listFields = ["customer_pain_points", "key_features", "key_benefits", "competitors", "ins_trigger_events", "ins_aspirations", "ins_interesting_quotes"]
+}
