@@ -138,7 +138,10 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Accounts", "Billing",
+                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -153,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "blumpo",
             dependencies: [
-                "App", "Billing", "Core", "Database", "TaskQueue",
+                "App", "Accounts", "Billing", "Brands", "Core", "Database", "TaskQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,5 +1,7 @@
 import Accounts
 import Billing
+import Brands
+import Storage
 import Database
 public import Hummingbird
 public import Logging
@@ -53,6 +55,9 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     let prices = configuration.stripe.map { StripePrices(stripe: StripeClient(settings: $0)) }
     BillingRoutes(client: dependencies.client, stripe: stripe, prices: prices).register(on: router)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
+    let brandServices = try BrandServices(configuration: configuration, logger: dependencies.logger)
+    BrandRoutes(brands: BrandService(client: dependencies.client, blobs: brandServices.blobs)).register(on: router)
+    if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
     return router
 }
 

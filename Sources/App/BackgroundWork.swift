@@ -1,5 +1,6 @@
 import Accounts
 import Billing
+import Brands
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -22,6 +23,9 @@ public struct BackgroundWork: Sendable {
         registry.register(CleanUpSignInData())
         registry.register(RefillDueAccounts())
         if let stripe = configuration.stripe { registry.register(ProcessStripeEvent(stripe: StripeClient(settings: stripe))) }
+        let brands = try BrandServices(configuration: configuration, logger: logger)
+        registry.register(CrawlBrandWebsite(extraction: brands.extraction))
+        registry.register(RunExtractionStep(extraction: brands.extraction))
         self.registry = registry
         schedules = [
             PeriodicSchedule(

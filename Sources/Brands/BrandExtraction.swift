@@ -9,7 +9,6 @@ public import Storage
 /// Runs the extraction pipeline: the crawl (snapshot into the blob store) and the five steps,
 /// each reading the snapshot and writing its own result, status and evidence.
 public struct BrandExtraction: Sendable {
-    let client: PostgresClient
     let blobs: any BlobStore
     let crawler: Crawler
     let fetcher: SafeFetcher
@@ -17,8 +16,7 @@ public struct BrandExtraction: Sendable {
     let brands = BrandStore()
     let insights = InsightsStore()
 
-    public init(client: PostgresClient, blobs: any BlobStore, fetcher: SafeFetcher, llm: (any LLMClient)?, crawlLimits: Crawler.Limits = .init()) {
-        self.client = client
+    public init(blobs: any BlobStore, fetcher: SafeFetcher, llm: (any LLMClient)?, crawlLimits: Crawler.Limits = .init()) {
         self.blobs = blobs
         self.fetcher = fetcher
         self.crawler = Crawler(fetcher: fetcher, limits: crawlLimits)
@@ -29,7 +27,7 @@ public struct BrandExtraction: Sendable {
 
     /// Crawls the brand's website and stores the snapshot. With `adoptIdentity` the site's own
     /// name and language replace the defaults the brand was created with.
-    public func crawl(_ brandID: UUID, adoptName: Bool, adoptLanguage: Bool, logger: Logger) async throws {
+    public func crawl(_ brandID: UUID, adoptName: Bool, adoptLanguage: Bool, client: PostgresClient, logger: Logger) async throws {
         guard let brand = try await client.withConnection({ try await brands.find(brandID, on: $0, logger: logger) }) else {
             throw ExtractionError.brandGone
         }
@@ -57,7 +55,7 @@ public struct BrandExtraction: Sendable {
 
     /// Runs one step and records its outcome. A step that finds nothing is recorded as an error
     /// and returns normally; storage and database failures throw so the task is retried.
-    public func run(_ step: ExtractionStep, brandID: UUID, logger: Logger) async throws {
+    public func run(_ step: ExtractionStep, brandID: UUID, client: PostgresClient, logger: Logger) async throws {
         guard let brand = try await client.withConnection({ try await brands.find(brandID, on: $0, logger: logger) }) else {
             throw ExtractionError.brandGone
         }

@@ -3,6 +3,8 @@ public import Accounts
 public import Billing
 import Foundation
 public import Logging
+public import Brands
+public import Storage
 
 /// Every setting the program reads, parsed and checked once at start-up.
 ///
@@ -27,6 +29,19 @@ public struct AppConfiguration: Sendable {
     public var auth: AuthSettings
     /// Payments; nil when `STRIPE_SECRET_KEY` is unset (billing endpoints then answer 503).
     public var stripe: StripeSettings?
+    public var blobs: BlobSettings
+    /// `BLUMPO_FETCH_ALLOW_PRIVATE`: let server-side fetches reach loopback and private addresses.
+    public var fetchAllowPrivate: Bool
+    /// The insights model; nil uses the offline extractor.
+    public var llm: LLMSettings?
+
+    /// Where blobs live (`BLOB_STORE`).
+    public enum BlobSettings: Sendable {
+        /// `$BLUMPO_DATA_DIR/blobs`, served at `/blobs/`.
+        case local
+        case s3(S3Settings)
+        case vercel(token: String, apiBase: String)
+    }
 
     /// How workers and the scheduler behave.
     public struct QueueSettings: Sendable {
@@ -85,6 +100,13 @@ public struct AppConfiguration: Sendable {
         } else {
             stripe = nil
         }
+        fetchAllowPrivate = try settings.boolean("BLUMPO_FETCH_ALLOW_PRIVATE", default: false)
+        blobs = try Self.blobSettings(settings)
+        if let base = try settings.url("LLM_BASE_URL") {
+            llm = LLMSettings(baseURL: base, apiKey: settings.optionalString("LLM_API_KEY"), model: settings.optionalString("LLM_MODEL") ?? "gpt-4o-mini")
+        } else {
+            llm = nil
+        }
         auth = AuthSettings()
         auth.codeRequestsPerEmailPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_EMAIL_HOUR", default: 10, range: 1...100_000)
         auth.codeRequestsPerIPPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_IP_HOUR", default: 30, range: 1...100_000)
@@ -98,6 +120,41 @@ public struct AppConfiguration: Sendable {
             maintenanceInterval: .milliseconds(try settings.integer("BLUMPO_QUEUE_MAINTENANCE_MS", default: 5000, range: 10...600_000)),
             retention: .seconds(3600 * (try settings.integer("BLUMPO_QUEUE_RETENTION_HOURS", default: 72, range: 1...8760))),
             schedulerCheckInterval: .milliseconds(try settings.integer("BLUMPO_SCHEDULER_CHECK_MS", default: 1000, range: 10...60000)))
+    }
+}
+
+extension AppConfiguration {
+    static func blobSettings(_ settings: SettingsReader) throws -> BlobSettings {
+        switch settings.optionalString("BLOB_STORE")?.lowercased() ?? "local" {
+        case "local":
+            return .local
+        case "s3":
+            func required(_ name: String) throws -> String {
+                guard let value = settings.optionalString(name) else {
+                    throw ConfigurationError(variable: name, value: "", accepted: "a value (BLOB_STORE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY)")
+                }
+                return value
+            }
+            let endpoint = try settings.url("S3_ENDPOINT") ?? required("S3_ENDPOINT")
+            let bucket = try required("S3_BUCKET")
+            guard bucket.range(of: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", options: .regularExpression) != nil else {
+                throw ConfigurationError(variable: "S3_BUCKET", value: bucket, accepted: "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)")
+            }
+            // AWS serves virtual-host style; local and most compatible servers want path style.
+            let pathStyle = try settings.boolean("S3_PATH_STYLE", default: !endpoint.contains("amazonaws.com"))
+            return .s3(
+                S3Settings(
+                    endpoint: endpoint, region: settings.optionalString("S3_REGION") ?? "us-east-1", bucket: bucket,
+                    accessKeyID: try required("S3_ACCESS_KEY_ID"), secretAccessKey: try required("S3_SECRET_ACCESS_KEY"),
+                    publicBaseURL: try settings.url("S3_PUBLIC_BASE_URL"), pathStyle: pathStyle))
+        case "vercel":
+            guard let token = settings.optionalString("BLOB_READ_WRITE_TOKEN") else {
+                throw ConfigurationError(variable: "BLOB_READ_WRITE_TOKEN", value: "", accepted: "the store's read-write token (BLOB_STORE=vercel)")
+            }
+            return .vercel(token: token, apiBase: try settings.url("VERCEL_BLOB_API_URL") ?? "https://blob.vercel-storage.com")
+        case let other:
+            throw ConfigurationError(variable: "BLOB_STORE", value: other, accepted: "one of local, s3, vercel")
+        }
     }
 }
 

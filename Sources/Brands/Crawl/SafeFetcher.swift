@@ -57,6 +57,9 @@ public struct SafeFetcher: Sendable {
         self.policy = policy
     }
 
+    /// The process's client for fetches from websites (never shut down, like `HTTPClient.shared`).
+    public static let sharedHTTPClient = makeHTTPClient()
+
     /// An HTTP client fit for this fetcher: no automatic redirects, gzip/deflate decoded.
     public static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration(

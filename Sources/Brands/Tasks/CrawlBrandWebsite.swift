@@ -32,7 +32,7 @@ public struct CrawlBrandWebsite: TaskHandler {
 
     public func run(_ payload: Payload, context: TaskContext) async throws {
         do {
-            try await extraction.crawl(payload.brandID, adoptName: payload.adoptName, adoptLanguage: payload.adoptLanguage, logger: context.logger)
+            try await extraction.crawl(payload.brandID, adoptName: payload.adoptName, adoptLanguage: payload.adoptLanguage, client: context.client, logger: context.logger)
         } catch let error as FetchError {
             switch error {
             case .timedOut, .transport, .unresolvable: throw error

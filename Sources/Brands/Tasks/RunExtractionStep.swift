@@ -29,7 +29,7 @@ public struct RunExtractionStep: TaskHandler {
 
     public func run(_ payload: Payload, context: TaskContext) async throws {
         do {
-            try await extraction.run(payload.step, brandID: payload.brandID, logger: context.logger)
+            try await extraction.run(payload.step, brandID: payload.brandID, client: context.client, logger: context.logger)
         } catch ExtractionError.brandGone {
             throw PermanentTaskError("\(ExtractionError.brandGone)")
         }

@@ -1,0 +1,51 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+extension BrandExtraction {
+    /// What finished, for progress displays.
+    public enum Progress: Sendable {
+        case crawled(pages: Int, duration: Duration)
+        case step(ExtractionStep, error: String?, duration: Duration)
+    }
+
+    /// The whole pipeline in this process, without the queue (the `blumpo brand extract`
+    /// command): crawl, then the five steps in parallel. A step that throws is recorded as
+    /// failed, as the queue's final-failure hook would.
+    public func runInline(
+        _ brandID: UUID, adoptName: Bool, adoptLanguage: Bool, client: PostgresClient, logger: Logger,
+        progress: @escaping @Sendable (Progress) -> Void
+    ) async throws {
+        let started = ContinuousClock.now
+        do {
+            try await crawl(brandID, adoptName: adoptName, adoptLanguage: adoptLanguage, client: client, logger: logger)
+        } catch {
+            try await client.withConnection { try await brands.failPending(brandID, crawlError: "\(error)", on: $0, logger: logger) }
+            throw error
+        }
+        let snapshotKey = try await client.withConnection { try await brands.find(brandID, on: $0, logger: logger) }?
+            .websiteDataURL.flatMap { blobs.key(forPublicURL: $0) }
+        var pageCount = 0
+        if let snapshotKey, let data = try await blobs.get(snapshotKey) {
+            pageCount = (try? WebsiteSnapshot.decoder.decode(WebsiteSnapshot.self, from: data))?.pages.count ?? 0
+        }
+        progress(.crawled(pages: pageCount, duration: ContinuousClock.now - started))
+        try await client.withConnection { try await brands.resetSteps(brandID, ExtractionStep.allCases, on: $0, logger: logger) }
+        await withTaskGroup(of: Void.self) { group in
+            for step in ExtractionStep.allCases {
+                group.addTask {
+                    let stepStarted = ContinuousClock.now
+                    var failure: String?
+                    do {
+                        try await run(step, brandID: brandID, client: client, logger: logger)
+                        failure = try await client.withConnection { try await brands.status(brandID, on: $0, logger: logger) }?.steps[step]?.error
+                    } catch {
+                        failure = "\(error)"
+                        try? await client.withConnection { try await brands.finishStep(brandID, step, error: "\(error)", on: $0, logger: logger) }
+                    }
+                    progress(.step(step, error: failure, duration: ContinuousClock.now - stepStarted))
+                }
+            }
+        }
+    }
+}

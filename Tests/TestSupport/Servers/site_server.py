@@ -1,0 +1,108 @@
+"""A fixture website for crawler and extractor tests: serves one directory as a site root.
+
+Usage: site_server.py PORT WORK_DIR SITE_DIR
+- "/" serves index.html, "/pricing" pricing.html or pricing/index.html.
+- /generated/<W>x<H>/<RRGGBB>.png is a real PNG (a vertical gradient from that colour), so
+  fixture pages can reference logos and photos of any size without binary files.
+- /_redirect?to=URL answers 302 to URL.
+- SITE_DIR/_site.json may set: "redirects" {path: location}, "slow" {path: seconds},
+  "pad" {path: bytes} (inserts that much filler where the page says <!--PAD-->),
+  "gzip" true (gzip responses when the client accepts it), "content_types" {path: type}.
+"""
+import gzip
+import json
+import os
+import struct
+import sys
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json",
+         ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml", ".png": "image/png", ".txt": "text/plain"}
+
+
+def png(width, height, rgb):
+    r, g, b = rgb
+    rows = []
+    for y in range(height):
+        # A vertical gradient: one colour per row keeps generation fast.
+        t = y / float(max(height - 1, 1))
+        pixel = bytes((int(r * (1 - t * 0.5)), int(g * (1 - t * 0.5)), int(b + (255 - b) * t * 0.3)))
+        rows.append(b"\x00" + pixel * width)
+    raw = b"".join(rows)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    root = "."
+    config = {}
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body, content_type, extra=None):
+        if self.config.get("gzip") and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            body = gzip.compress(body)
+            extra = dict(extra or {}, **{"Content-Encoding": "gzip"})
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        path = url.path
+        if path in self.config.get("slow", {}):
+            time.sleep(self.config["slow"][path])
+        if path == "/_redirect":
+            target = parse_qs(url.query).get("to", ["/"])[0]
+            return self.send(302, b"", "text/plain", {"Location": target})
+        if path in self.config.get("redirects", {}):
+            return self.send(301, b"", "text/plain", {"Location": self.config["redirects"][path]})
+        if path.startswith("/generated/"):
+            try:
+                _, _, size, name = path.split("/")
+                width, height = (int(v) for v in size.split("x"))
+                colour = name.split(".")[0]
+                rgb = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+                return self.send(200, png(min(width, 2400), min(height, 2400), rgb), "image/png", {"Cache-Control": "max-age=60"})
+            except Exception:
+                return self.send(404, b"not found", "text/plain")
+        candidates = [path + "index.html"] if path.endswith("/") else [path, path + ".html", path + "/index.html"]
+        for candidate in candidates:
+            file = os.path.normpath(os.path.join(self.root, candidate.lstrip("/")))
+            if file.startswith(os.path.abspath(self.root)) and os.path.isfile(file) and not os.path.basename(file).startswith("_"):
+                with open(file, "rb") as handle:
+                    body = handle.read()
+                pad = self.config.get("pad", {}).get(path)
+                if pad:
+                    filler = b"<p>" + b"Lorem ipsum dolor sit amet. " * 40 + b"</p>\n"
+                    body = body.replace(b"<!--PAD-->", filler * (pad // len(filler) + 1))
+                extension = os.path.splitext(file)[1]
+                content_type = self.config.get("content_types", {}).get(path, TYPES.get(extension, "application/octet-stream"))
+                return self.send(200, body, content_type)
+        self.send(404, b"<h1>Not found</h1>", "text/html; charset=utf-8")
+
+
+def main():
+    port, root = int(sys.argv[1]), sys.argv[3]
+    Handler.root = os.path.abspath(root)
+    config_path = os.path.join(root, "_site.json")
+    if os.path.exists(config_path):
+        with open(config_path) as handle:
+            Handler.config = json.load(handle)
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
