@@ -232,6 +232,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BrandsTests",
+            dependencies: [
+                "Accounts", "Brands", "Storage", "Imaging", "HTMLParser", "Billing", "Database", "TaskQueue", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            exclude: ["Sites"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AppTests",
             dependencies: [
                 "App", "Billing", "Database", "TaskQueue", "TestSupport",

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -101,10 +102,15 @@ public final class RunningBlumpo: Sendable {
 
 /// A loopback port with nothing listening on it.
 public func unusedPort() throws -> Int {
-    let (socket, port) = try listeningSocket()
-    close(socket)
-    return port
+    // The kernel may hand a just-closed port out again; never give one to two servers of this run.
+    while true {
+        let (socket, port) = try listeningSocket()
+        close(socket)
+        if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+    }
 }
+
+private let handedOutPorts = Mutex<Set<Int>>([])
 
 /// A socket listening on a free loopback port, to hold a port busy.
 public func listeningSocket() throws -> (Int32, Int) {

@@ -41,11 +41,13 @@ public class PythonTestServer: @unchecked Sendable {
     public let port: Int
     public let directory: String
     private let script: String
+    private let arguments: [String]
     private var process: Process?
 
-    init(script: String, port: Int?) throws {
+    init(script: String, port: Int?, arguments: [String] = []) throws {
         self.port = try port ?? unusedPort()
         self.script = script
+        self.arguments = arguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
     }
 
@@ -53,7 +55,7 @@ public class PythonTestServer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/\(script)").path
-        process.arguments = ["python3", script, String(port), directory]
+        process.arguments = ["python3", script, String(port), directory] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -50,7 +50,7 @@ public struct AddressPolicy: Sendable {
     }
 
     /// Whether a numeric address may be fetched from.
-    static func isPublic(_ address: String) -> Bool {
+    public static func isPublic(_ address: String) -> Bool {
         if let v4 = ipv4(address) { return isPublicV4(v4) }
         var v6 = in6_addr()
         let bare = address.split(separator: "%").first.map(String.init) ?? address

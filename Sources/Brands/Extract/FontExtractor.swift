@@ -16,6 +16,11 @@ public struct FontExtractor: Sendable {
     public struct RankedFont: Codable, Sendable, Equatable {
         public let fontFamily: String
         public let count: Int
+
+        public init(fontFamily: String, count: Int) {
+            self.fontFamily = fontFamily
+            self.count = count
+        }
     }
 
     public init() {}

@@ -16,7 +16,7 @@ public struct LogoExtractor: Sendable {
 
     public init() {}
 
-    static let wallWords = ["trusted", "customers", "clients", "partners", "logos", "logo-wall", "logowall", "brands", "marquee", "carousel", "as-seen", "featured", "press", "investors", "backed", "integrations", "sponsors"]
+    static let wallWords = ["trusted", "customers", "clients", "partners", "logos", "logo-wall", "logowall", "brands", "marquee", "carousel", "as-seen", "featured-in", "press-", "investors", "backed", "integrations", "sponsors"]
     static let wallPhrases = ["trusted by", "used by", "loved by", "as seen", "featured in", "our customers", "our clients", "backed by", "partners", "teams at", "companies"]
     static let iconWords = ["icon", "arrow", "chevron", "menu", "hamburger", "search", "close", "caret", "burger", "cart", "avatar", "flag", "social", "twitter", "facebook", "linkedin", "instagram", "youtube", "github"]
 
@@ -84,7 +84,8 @@ public struct LogoExtractor: Sendable {
 
     static func isHomeLink(_ href: String?, site: SiteAnalysis) -> Bool {
         guard let href, let url = site.absolute(href) else { return false }
-        return SiteScope.sameSite(url, site.rootURL) && (url.path.isEmpty || url.path == "/" || url.path == site.rootURL.path) && url.fragment == nil
+        let homePaths: Set<String> = ["", "/", site.rootURL.path, site.home.url.path]
+        return SiteScope.sameSite(url, site.rootURL) && homePaths.contains(url.path) && url.fragment == nil
     }
 
     /// A logo strip: a container named like one, or introduced by a phrase like "Trusted by".

@@ -8,11 +8,15 @@ public enum SiteIdentity {
     public static func name(_ site: SiteAnalysis) -> String {
         if let name = site.meta("og:site_name") ?? site.meta("application-name"), name.count <= 60 { return name }
         if let name = site.manifest?.name ?? site.manifest?.shortName, !name.isEmpty, name.count <= 60 { return name }
+        for object in site.jsonLD where ["Organization", "Corporation", "LocalBusiness", "Brand", "WebSite"].contains(object["@type"] as? String ?? "") {
+            if let name = object["name"] as? String, !name.isEmpty, name.count <= 60 { return name }
+        }
         let domainWord = domainName(site.rootURL).lowercased()
         if let title = site.home.document.root.all("title").first?.text, !title.isEmpty {
             let segments = title.components(separatedBy: CharacterSet(charactersIn: "|–—:·•")).flatMap { $0.components(separatedBy: " - ") }
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if let match = segments.first(where: { $0.lowercased().replacingOccurrences(of: " ", with: "").contains(domainWord) }) { return match }
+            if segments.count == 1, let only = segments.first, only.count <= 40 { return only }
             if segments.count > 1, let shortest = segments.min(by: { $0.count < $1.count }), shortest.count <= 30 { return shortest }
         }
         return domainName(site.rootURL).capitalized
@@ -21,6 +25,8 @@ public enum SiteIdentity {
     /// `https://www.acme-labs.io` → `acme-labs`.
     public static func domainName(_ url: URL) -> String {
         var host = (url.host ?? "brand").lowercased()
+        // An address names no brand; keep it whole rather than take one octet.
+        if host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) { return host }
         if host.hasPrefix("www.") { host = String(host.dropFirst(4)) }
         let parts = host.split(separator: ".")
         if parts.count >= 3, ["co", "com", "org", "net", "ac"].contains(parts[parts.count - 2]) { return String(parts[parts.count - 3]) }

@@ -37,7 +37,7 @@ public struct LLMInsights: Sendable {
 
     /// Titles, descriptions, headings, paragraphs and list items of every page, at most ~14,000
     /// characters, with anything that looks like our delimiter removed.
-    static func websiteText(_ site: SiteAnalysis) -> String {
+    public static func websiteText(_ site: SiteAnalysis) -> String {
         var lines: [String] = []
         for page in site.pages {
             lines.append("## Page \(page.url.path.isEmpty ? "/" : page.url.path)")

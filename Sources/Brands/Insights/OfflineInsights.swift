@@ -25,26 +25,32 @@ public struct OfflineInsights: Sendable {
         var quotes: [String] = []
         var faqs: [String] = []
         var prices: [String] = []
+        var paragraphs: [String] = []
         for page in site.pages {
             let isFeaturePage = page.url.path.lowercased().contains("feature") || page.url.path.lowercased().contains("product")
             page.document.root.walk { element, ancestors in
-                let context = ancestors.suffix(5).map(LogoExtractor.hints).joined(separator: " ") + " " + LogoExtractor.hints(element)
+                let context = Self.tokens(ancestors.suffix(5).map(LogoExtractor.hints).joined(separator: " ") + " " + LogoExtractor.hints(element))
+                if ["p", "li", "h1", "h2", "h3"].contains(element.name), !ancestors.contains(where: { ["nav", "header", "footer"].contains($0.name) }) {
+                    paragraphs.append(element.text)
+                }
                 if ["h2", "h3", "h4"].contains(element.name) {
                     let text = element.text
                     guard (8...90).contains(text.count) else { return }
-                    if context.contains("feature") || isFeaturePage { features.append(text) }
-                    else if context.contains("benefit") || context.contains("why") { benefits.append(text) }
-                    else if page.url == site.home.url, element.name != "h4" { benefits.append(text) }
+                    if context.contains("feature") || context.contains("features") || isFeaturePage { features.append(text) }
+                    else if context.contains("benefit") || context.contains("benefits") || context.contains("why") { benefits.append(text) }
+                    else if page.url == site.home.url, element.name != "h4", context.isDisjoint(with: Self.catalogWords), !LogoExtractor.isInWall(ancestors.suffix(6)) {
+                        benefits.append(text)
+                    }
                     if context.contains("faq") || text.hasSuffix("?") { faqs.append(text) }
                 }
-                if element.name == "li", context.contains("feature"), (8...120).contains(element.text.count), element.elements.allSatisfy({ !["ul", "ol"].contains($0.name) }) {
+                if element.name == "li", context.contains("feature") || context.contains("features"), (8...120).contains(element.text.count), element.elements.allSatisfy({ !["ul", "ol"].contains($0.name) }) {
                     features.append(element.text)
                 }
                 if element.name == "blockquote" || ["testimonial", "quote", "review"].contains(where: { LogoExtractor.hints(element).contains($0) }) {
-                    let text = element.all("p").first?.text ?? element.text
+                    let text = (element.all("p").first?.text ?? element.text).trimmingCharacters(in: CharacterSet(charactersIn: "\"“”'‘’ "))
                     if (20...300).contains(text.count) { quotes.append(text) }
                 }
-                if context.contains("pric") || context.contains("plan"), let price = element.text.range(of: #"[$€£]\s?\d+([.,]\d+)?(\s?/\s?(mo|month|year|yr|user))?"#, options: .regularExpression),
+                if context.contains(where: { $0.hasPrefix("pric") || $0.hasPrefix("plan") }), let price = element.text.range(of: #"[$€£]\s?\d+([.,]\d+)?(\s?/\s?(mo|month|year|yr|user))?"#, options: .regularExpression),
                     element.elements.isEmpty
                 {
                     prices.append(String(element.text[price]))
@@ -54,8 +60,8 @@ public struct OfflineInsights: Sendable {
         fields.keyFeatures = Self.unique(features, limit: 6)
         fields.keyBenefits = Self.unique(benefits.filter { !features.contains($0) && $0 != h1 && !$0.hasSuffix("?") }, limit: 5)
         fields.insInterestingQuotes = Self.unique(quotes, limit: 5)
-        let allText = site.pages.map { $0.document.root.all("body").first?.text ?? "" }.joined(separator: " ")
-        fields.customerPainPoints = Self.unique(Self.painSentences(allText) + faqs.map { "Customers ask: \($0)" }, limit: 5)
+        let allText = site.pages.map { $0.document.root.text }.joined(separator: " ")
+        fields.customerPainPoints = Self.unique(paragraphs.flatMap(Self.painSentences) + faqs.map { "Customers ask: \($0)" }, limit: 5)
         fields.industry = Self.industry(allText + " " + (description ?? ""))
         fields.targetCustomer = Self.audience(in: [h1, description].compactMap { $0 } + benefits)
         fields.expectedCustomer = fields.targetCustomer.map { Self.broadAudience($0) }
@@ -77,7 +83,10 @@ public struct OfflineInsights: Sendable {
         ])
     }
 
-    static let painMarkers = ["tired of", "no more", "stop wasting", "struggle", "hard to", "frustrat", "without the hassle", "waste", "manual", "spreadsheets", "chaos", "too expensive", "slow", "never again", "instead of"]
+    static let painMarkers = ["tired of", "no more", "stop wasting", "struggle", "hard to", "frustrat", "without the hassle", "waste", "manual work", "spreadsheets", "chaos", "too expensive", "too slow", "never again", "instead of"]
+
+    /// Class words of product listings: their headings are product names, not benefits.
+    static let catalogWords: Set<String> = ["product", "products", "card", "item", "price", "collection", "grid", "title"]
 
     static func painSentences(_ text: String) -> [String] {
         text.components(separatedBy: CharacterSet(charactersIn: ".!?")).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -101,15 +110,28 @@ public struct OfflineInsights: Sendable {
         return best.0
     }
 
-    /// "… for small teams" → "small teams".
+    static let audienceNouns = [
+        "team", "business", "compan", "agenc", "developer", "engineer", "marketer", "famil", "founder", "startup", "people",
+        "professional", "creator", "shop", "store", "retailer", "designer", "freelancer", "student", "parent", "owner", "manager",
+        "seller", "brand", "enterprise", "clinic", "restaurant", "organi", "nonprofit", "school", "coach", "writer",
+    ]
+
+    /// "… for remote teams" → "remote teams": a `for …` phrase that names a kind of customer.
     static func audience(in texts: [String]) -> String? {
         for text in texts {
-            if let range = text.range(of: #"\bfor ([A-Za-z][A-Za-z -]{2,40}?)(?=[.,!?]|$| who| that| to)"#, options: .regularExpression) {
+            var searchRange = text.startIndex..<text.endIndex
+            while let range = text.range(of: #"\bfor ([A-Za-z][A-Za-z -]{2,40}?)(?=[.,!?:;]|$|\s(who|that|to|with|and|in|on)\b)"#, options: .regularExpression, range: searchRange) {
                 let phrase = String(text[range].dropFirst(4)).trimmingCharacters(in: .whitespaces)
-                if !["free", "you", "everyone", "less", "more", "sale"].contains(phrase.lowercased()) { return phrase }
+                if audienceNouns.contains(where: { phrase.lowercased().contains($0) }) { return phrase }
+                searchRange = range.upperBound..<text.endIndex
             }
         }
         return nil
+    }
+
+    /// Class and id words: `featured-products` → ["featured", "products"].
+    static func tokens(_ hints: String) -> Set<String> {
+        Set(hints.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
     }
 
     static func broadAudience(_ target: String) -> String {

@@ -41,6 +41,27 @@ public struct InsightFields: Codable, Sendable, Equatable {
         case marketingBrief = "marketing_brief"
     }
 
+    /// Every field, nulls included: the API shows each column, filled or empty on purpose.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(industry, forKey: .industry)
+        try container.encode(customerPainPoints, forKey: .customerPainPoints)
+        try container.encode(productDescription, forKey: .productDescription)
+        try container.encode(keyFeatures, forKey: .keyFeatures)
+        try container.encode(brandVoice, forKey: .brandVoice)
+        try container.encode(uniqueValueProp, forKey: .uniqueValueProp)
+        try container.encode(expectedCustomer, forKey: .expectedCustomer)
+        try container.encode(targetCustomer, forKey: .targetCustomer)
+        try container.encode(keyBenefits, forKey: .keyBenefits)
+        try container.encode(competitors, forKey: .competitors)
+        try container.encode(insTriggerEvents, forKey: .insTriggerEvents)
+        try container.encode(insAspirations, forKey: .insAspirations)
+        try container.encode(insInterestingQuotes, forKey: .insInterestingQuotes)
+        try container.encode(insMarketingInsight, forKey: .insMarketingInsight)
+        try container.encode(insTrendOpportunity, forKey: .insTrendOpportunity)
+        try container.encode(marketingBrief, forKey: .marketingBrief)
+    }
+
     /// Text fields and list fields by column name, for the generic SQL update and for validation.
     public static let textFields = ["industry", "product_description", "brand_voice", "unique_value_prop", "expected_customer", "target_customer", "ins_marketing_insight", "ins_trend_opportunity", "marketing_brief"]
     public static let listFields = ["customer_pain_points", "key_features", "key_benefits", "competitors", "ins_trigger_events", "ins_aspirations", "ins_interesting_quotes"]

@@ -12,6 +12,15 @@ public struct WebsiteSnapshot: Codable, Sendable {
         public let status: Int
         public let html: String
         public let truncated: Bool?
+
+        public init(path: String, url: String, title: String?, status: Int, html: String, truncated: Bool?) {
+            self.path = path
+            self.url = url
+            self.title = title
+            self.status = status
+            self.html = html
+            self.truncated = truncated
+        }
     }
 
     public struct Resource: Codable, Sendable {
@@ -27,6 +36,16 @@ public struct WebsiteSnapshot: Codable, Sendable {
     public var manifest: Resource?
     /// Fetches that failed, as `url: reason` (the extractors do their best without them).
     public var errors: [String]
+
+    public init(brandID: String, rootURL: String, createdAt: Date, pages: [Page], stylesheets: [Resource], manifest: Resource?, errors: [String]) {
+        self.brandID = brandID
+        self.rootURL = rootURL
+        self.createdAt = createdAt
+        self.pages = pages
+        self.stylesheets = stylesheets
+        self.manifest = manifest
+        self.errors = errors
+    }
 
     enum CodingKeys: String, CodingKey {
         case brandID = "brand_id", rootURL = "root_url", createdAt = "created_at"

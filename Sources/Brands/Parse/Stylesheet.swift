@@ -2,6 +2,11 @@
 public struct CSSDeclaration: Sendable, Equatable {
     public let property: String
     public let value: String
+
+    public init(property: String, value: String) {
+        self.property = property
+        self.value = value
+    }
 }
 
 /// A style rule: its selector text and declarations.

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A fixture website (a directory of `Tests/BrandsTests/Sites/`) served on a loopback port by
+/// `Servers/site_server.py`.
+public final class SiteTestServer: PythonTestServer, @unchecked Sendable {
+    public init(site: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("BrandsTests/Sites/\(site)").path
+        try super.init(script: "site_server.py", port: nil, arguments: [root])
+    }
+
+    /// `http://127.0.0.1:<port>`, the site's root as a user would paste it.
+    public var url: String { "http://127.0.0.1:\(port)" }
+}
+
+/// moto's S3 server with Signature V4 enforced (see `Servers/s3_server.py`).
+public final class S3TestServer: PythonTestServer, @unchecked Sendable {
+    public struct Credentials: Decodable, Sendable {
+        public let accessKeyID: String
+        public let secretAccessKey: String
+        public let bucket: String
+        enum CodingKeys: String, CodingKey { case accessKeyID = "access_key_id", secretAccessKey = "secret_access_key", bucket }
+    }
+
+    public init() throws { try super.init(script: "s3_server.py", port: nil) }
+
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    /// The access key and bucket the server created (available once it has started).
+    public func credentials() async throws -> Credentials {
+        let file = directory + "/credentials.json"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let data = FileManager.default.contents(atPath: file) { return try JSONDecoder().decode(Credentials.self, from: data) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestSupportError("the S3 test server did not create its bucket")
+    }
+}
+
+/// An OpenAI-compatible chat-completions stand-in (see `Servers/llm_server.py`); key `test-key`.
+public final class LLMTestServer: PythonTestServer, @unchecked Sendable {
+    public init(answer: String, failFirst: Int = 0) throws {
+        try super.init(script: "llm_server.py", port: nil)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try answer.write(toFile: directory + "/answer.json", atomically: true, encoding: .utf8)
+        try String(failFirst).write(toFile: directory + "/fail_first", atomically: true, encoding: .utf8)
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    /// Every request received: `{path, authorization, body}`.
+    public func requests() -> [[String: Any]] {
+        let text = (try? String(contentsOfFile: directory + "/requests.jsonl", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+}
+
+/// A Vercel Blob API stand-in (see `Servers/vercel_blob_server.py`).
+public final class VercelBlobTestServer: PythonTestServer, @unchecked Sendable {
+    public static let token = "vercel_blob_rw_teststore_secret"
+    public init() throws { try super.init(script: "vercel_blob_server.py", port: nil) }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+}
