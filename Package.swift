@@ -253,7 +253,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Billing", "Database", "TaskQueue", "TestSupport",
+                "App", "Billing", "Database", "Imaging", "TaskQueue", "TestSupport",
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
