@@ -81,6 +81,7 @@ let package = Package(
             dependencies: ["CLibXML2"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CBrotli", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .target(
             name: "VipsShim",
@@ -108,7 +109,7 @@ let package = Package(
         .target(
             name: "Brands",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Billing", "Storage", "HTMLParser", "Imaging",
+                "Core", "Database", "TaskQueue", "Billing", "Storage", "HTMLParser", "Imaging", "CBrotli",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -23,6 +23,7 @@ command -v python3 >/dev/null 2>&1 || need_debian+=(python3 python3-pip)
 command -v pkg-config >/dev/null 2>&1 || need_debian+=(pkg-config)
 pkg-config --exists libxml-2.0 2>/dev/null || need_debian+=(libxml2-dev)
 pkg-config --exists vips 2>/dev/null || need_debian+=(libvips-dev)
+pkg-config --exists libbrotlidec 2>/dev/null || need_debian+=(libbrotli-dev)
 
 # runuser lets a root-run blumpo hand the cluster to an unprivileged account.
 command -v runuser >/dev/null 2>&1 || need_debian+=(util-linux)
@@ -44,9 +45,10 @@ if [[ "${BLUMPO_SETUP_TESTS:-0}" == "1" ]] && ! python3 -c "import aiosmtpd" 2>/
         || { [[ $(id -u) -eq 0 ]] && sudo="" || sudo="sudo"; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd; }
 fi
 
-# Test-only S3-compatible server (moto in server mode, with signature checks).
-if [[ "${BLUMPO_SETUP_TESTS:-0}" == "1" ]] && ! python3 -c "import moto.server, boto3, flask_cors" 2>/dev/null; then
-    python3 -m pip install --quiet --disable-pip-version-check "moto[server,s3]"
+# Test-only S3-compatible server (moto in server mode, with signature checks) and brotli for
+# the fixture websites.
+if [[ "${BLUMPO_SETUP_TESTS:-0}" == "1" ]] && ! python3 -c "import moto.server, boto3, flask_cors, brotli" 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check "moto[server,s3]" brotli
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

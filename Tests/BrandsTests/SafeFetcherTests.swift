@@ -57,6 +57,18 @@ import TestSupport
         #expect(String(decoding: page.body, as: UTF8.self).contains("Flowdesk"))
     }
 
+    @Test func brotliAndGzipResponsesAreDecoded() async throws {
+        let brotliSite = try SiteTestServer(site: "shop")
+        let gzipSite = try SiteTestServer(site: "svg-logo")
+        try await brotliSite.start()
+        try await gzipSite.start()
+        defer { brotliSite.stop(); gzipSite.stop() }
+        let shop = try await open.fetch(brotliSite.url + "/", limits: .page)
+        #expect(String(decoding: shop.body, as: UTF8.self).contains("Tea worth slowing down for"))
+        let orbitly = try await open.fetch(gzipSite.url + "/", limits: .page)
+        #expect(String(decoding: orbitly.body, as: UTF8.self).contains("Answers from your product data"))
+    }
+
     @Test func redirectLoopsSizesAndContentTypesAreBounded() async throws {
         let site = try SiteTestServer(site: "saas")
         try await site.start()

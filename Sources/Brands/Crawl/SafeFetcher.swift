@@ -60,7 +60,7 @@ public struct SafeFetcher: Sendable {
     /// The process's client for fetches from websites (never shut down, like `HTTPClient.shared`).
     public static let sharedHTTPClient = makeHTTPClient()
 
-    /// An HTTP client fit for this fetcher: no automatic redirects, gzip/deflate decoded.
+    /// An HTTP client fit for this fetcher: no automatic redirects, gzip/deflate decoded (brotli is decoded by the fetcher).
     public static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)),
@@ -113,6 +113,8 @@ public struct SafeFetcher: Sendable {
         request.headers.add(name: "User-Agent", value: Self.userAgent)
         request.headers.add(name: "Accept", value: limits.acceptedTypes.isEmpty ? "*/*" : limits.acceptedTypes.map { $0.hasSuffix("/") ? $0 + "*" : $0 }.joined(separator: ", ") + ";q=1, */*;q=0.1")
         request.headers.add(name: "Accept-Language", value: "en;q=0.8, *;q=0.5")
+        // The client decodes gzip and deflate; brotli is decoded below.
+        request.headers.add(name: "Accept-Encoding", value: "br, gzip, deflate")
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .init(limits.timeout))
@@ -153,11 +155,22 @@ public struct SafeFetcher: Sendable {
         } catch {
             throw FetchError.transport("could not read \(url.absoluteString): \(error)")
         }
+        var data = Data(buffer: body)
+        if response.headers.first(name: "Content-Encoding")?.lowercased() == "br" {
+            do {
+                let decoded = try Brotli.decompress(data, limit: limits.maximumBytes)
+                if decoded.truncated && !limits.truncateOversized { throw FetchError.tooLarge(url: url.absoluteString, limit: limits.maximumBytes) }
+                data = decoded.data
+                truncated = truncated || decoded.truncated
+            } catch let error as Brotli.DecodeError {
+                throw FetchError.transport("could not decode \(url.absoluteString): \(error)")
+            }
+        }
         let charset = contentType.split(separator: ";").dropFirst()
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .first { $0.lowercased().hasPrefix("charset=") }
             .map { String($0.dropFirst("charset=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")) }
         return .resource(
-            FetchedResource(url: url, status: Int(response.status.code), mediaType: mediaType, charset: charset, body: Data(buffer: body), truncated: truncated))
+            FetchedResource(url: url, status: Int(response.status.code), mediaType: mediaType, charset: charset, body: data, truncated: truncated))
     }
 }

@@ -7,7 +7,8 @@ Usage: site_server.py PORT WORK_DIR SITE_DIR
 - /_redirect?to=URL answers 302 to URL.
 - SITE_DIR/_site.json may set: "redirects" {path: location}, "slow" {path: seconds},
   "pad" {path: bytes} (inserts that much filler where the page says <!--PAD-->),
-  "gzip" true (gzip responses when the client accepts it), "content_types" {path: type}.
+  "gzip" true / "brotli" true (compress responses when the client accepts it),
+  "content_types" {path: type}.
 """
 import gzip
 import json
@@ -48,7 +49,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send(self, status, body, content_type, extra=None):
-        if self.config.get("gzip") and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+        accepted = self.headers.get("Accept-Encoding") or ""
+        if self.config.get("brotli") and "br" in accepted:
+            import brotli
+            body = brotli.compress(body)
+            extra = dict(extra or {}, **{"Content-Encoding": "br"})
+        elif self.config.get("gzip") and "gzip" in accepted:
             body = gzip.compress(body)
             extra = dict(extra or {}, **{"Content-Encoding": "gzip"})
         self.send_response(status)
