@@ -171,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
-                "Billing", "Core", "Database", "TaskQueue",
+                "Billing", "Brands", "Core", "Database", "HTMLParser", "Imaging", "TaskQueue",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

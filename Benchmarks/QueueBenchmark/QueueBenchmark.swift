@@ -10,7 +10,8 @@ import TaskQueue
 /// `make bench`: drains no-op tasks with Blumpo's workers, measures enqueue→start delay at a
 /// light steady load, then drains the same number of jobs with pgqueuer on the same PostgreSQL
 /// and prints both with their ratio. Then measures token reservations through the ledger
-/// against pgbench's TPC-B-like script on the same server.
+/// against pgbench's TPC-B-like script on the same server, and the brand extractors' time per
+/// page against a bare HTML parse.
 @main
 struct QueueBenchmark {
     static let taskCount = Int(ProcessInfo.processInfo.environment["BENCH_TASKS"] ?? "") ?? 50_000
@@ -18,6 +19,11 @@ struct QueueBenchmark {
 
     static func main() async {
         do {
+            // BENCH_ONLY=extraction runs only the extraction benchmark (no database).
+            if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "extraction" {
+                try await ExtractionBenchmark.run()
+                return
+            }
             let bootstrap = try await DatabaseBootstrap.prepare(
                 databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"], dataDirectory: ".blumpo/bench", logger: logger)
             do {
@@ -64,6 +70,8 @@ struct QueueBenchmark {
         print(String(format: "  blumpo reservations: %8.0f per second  (lock, check, ledger row, balance update)", reservations))
         print(String(format: "  pgbench TPC-B-like:  %8.0f transactions per second", pgbench))
         print(String(format: "  ratio blumpo/pgbench: %.2f  (target ≥ 0.50)", reservations / pgbench))
+
+        try await ExtractionBenchmark.run()
     }
 
     /// Drops and recreates a database so every run starts empty.

@@ -26,6 +26,11 @@ public struct WebsiteSnapshot: Codable, Sendable {
     public struct Resource: Codable, Sendable {
         public let url: String
         public let body: String
+
+        public init(url: String, body: String) {
+            self.url = url
+            self.body = body
+        }
     }
 
     public let brandID: String
