@@ -138,9 +138,7 @@ public struct BrandStore: Sendable {
         _ id: UUID, _ step: ExtractionStep, error: String?, evidence: [String: String] = [:], on connection: PostgresConnection, logger: Logger
     ) async throws {
         let status = error == nil ? "ok" : "error"
-        var patch = "{"
-        patch += evidence.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
-        patch += "}"
+        let patch = Self.evidencePatch(evidence)
         // Column names come from the closed enum, never from input.
         try await connection.query(
             """
@@ -257,7 +255,12 @@ public struct BrandEdit: Sendable {
 extension BrandStore {
     /// Merges keys into the evidence document (values are JSON text).
     public func mergeEvidence(_ id: UUID, _ evidence: [String: String], on connection: PostgresConnection, logger: Logger) async throws {
-        let patch = "{" + evidence.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
-        try await connection.query("UPDATE brand_extraction_status SET evidence = evidence || \(patch)::jsonb WHERE brand_id = \(id)", logger: logger)
+        try await connection.query(
+            "UPDATE brand_extraction_status SET evidence = evidence || \(Self.evidencePatch(evidence))::jsonb WHERE brand_id = \(id)", logger: logger)
+    }
+
+    /// `{"key": <json>, …}` from keys and JSON texts (keys are our own step names).
+    static func evidencePatch(_ evidence: [String: String]) -> String {
+        "{" + evidence.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
     }
 }
