@@ -122,6 +122,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Generation",
+            dependencies: [
+                "Core", "Database", "TaskQueue", "Billing", "Brands", "Storage", "Imaging",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Accounts",
             dependencies: [
                 "Core", "Database", "TaskQueue",
@@ -157,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "blumpo",
             dependencies: [
-                "App", "Accounts", "Billing", "Brands", "Core", "Database", "TaskQueue",
+                "App", "Accounts", "Billing", "Brands", "Core", "Database", "Generation", "Imaging", "TaskQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

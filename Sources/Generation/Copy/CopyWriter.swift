@@ -1,0 +1,112 @@
+public import Brands
+import Foundation
+
+/// Copy from deterministic templates over the brand's insights: what a careful junior
+/// copywriter would write from the website alone. The seed picks between phrasings.
+public struct CopyWriter: Sendable {
+    public init() {}
+
+    /// Length limits per format: tall formats take longer lines than wide ones.
+    public struct Limits: Sendable {
+        public let headline: Int
+        public let subline: Int
+        public let cta: Int
+
+        public static func `for`(formatCode: String) -> Limits {
+            switch formatCode {
+            case "landscape": Limits(headline: 48, subline: 90, cta: 22)
+            case "widescreen": Limits(headline: 56, subline: 110, cta: 24)
+            case "story": Limits(headline: 70, subline: 140, cta: 24)
+            default: Limits(headline: 60, subline: 120, cta: 24)
+            }
+        }
+    }
+
+    public func write(
+        archetype: String, brandName: String, insights: InsightFields?, painPoints: [String], inputs: [String: String], formatCode: String, seed: UInt64
+    ) -> AdCopy {
+        let limits = Limits.for(formatCode: formatCode)
+        let pick = { (options: [String]) -> String in options[Int(seed % UInt64(options.count))] }
+        let pain = painPoints.first ?? insights?.customerPainPoints?.first
+        let promise = insights?.uniqueValueProp ?? insights?.productDescription ?? "\(brandName) does the hard part for you"
+        let description = insights?.productDescription ?? insights?.keyBenefits?.first
+        let benefits = (insights?.keyBenefits ?? insights?.keyFeatures ?? []).prefix(3)
+        var copy: AdCopy
+        switch archetype {
+        case "problem_solution":
+            let problem = pain.map { Self.question($0) } ?? pick(["Still doing it the hard way?", "There is a better way."])
+            copy = AdCopy(headline: problem, subline: "\(brandName): \(Self.lowerFirst(promise))", cta: pick(["Fix it today", "See how"]))
+        case "testimonial":
+            let quote = inputs["quote"] ?? insights?.insInterestingQuotes?.first ?? "\(brandName) made this the easiest part of our week."
+            copy = AdCopy(
+                headline: quote, subline: description, cta: pick(["See why", "Try it yourself"]), quote: quote,
+                attribution: inputs["attribution"] ?? "A \(brandName) customer")
+        case "competitor_comparison":
+            let rival = inputs["competitor"] ?? insights?.competitors?.first
+            let edge = benefits.first ?? promise
+            copy = AdCopy(
+                headline: rival.map { "Switching from \($0)? \(edge)" } ?? "Why teams switch to \(brandName)",
+                subline: description, cta: pick(["Compare now", "Make the switch"]),
+                comparison: rival.map { "\(brandName) vs \($0)" } ?? "\(brandName) vs the old way")
+        case "promotion_offer":
+            let offer = inputs["offer"] ?? pick(["Limited-time offer", "Try it free"])
+            copy = AdCopy(headline: promise, subline: description, cta: pick(["Claim offer", "Get started"]), offer: offer)
+        case "meme":
+            let before = pain.map { "Me dealing with \(Self.lowerFirst(Self.statement($0)))" } ?? "Me doing it the old way"
+            copy = AdCopy(headline: before, cta: "", bottomText: "Me after \(brandName)")
+        default:  // value_proposition
+            copy = AdCopy(
+                headline: promise, subline: benefits.isEmpty ? description : benefits.map { "✓ \($0)" }.joined(separator: "  "),
+                cta: pick(["Get started", "Try \(brandName)"]))
+        }
+        return Self.clipped(copy, limits)
+    }
+
+    /// "Slow workflow management" → "Tired of slow workflow management?"; questions stay.
+    static func question(_ pain: String) -> String {
+        let trimmed = statement(pain)
+        if trimmed.hasSuffix("?") { return trimmed }
+        if trimmed.lowercased().hasPrefix("tired of") || trimmed.lowercased().hasPrefix("still") { return trimmed + "?" }
+        return "Tired of \(lowerFirst(trimmed))?"
+    }
+
+    static func statement(_ text: String) -> String {
+        var value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if value.hasPrefix("Customers ask: ") { value = String(value.dropFirst("Customers ask: ".count)) }
+        while let last = value.last, ".!".contains(last) { value.removeLast() }
+        return value
+    }
+
+    static func lowerFirst(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        // Keep acronyms and names that start with two capitals ("AI", "GitHub").
+        if text.count > 1, text.dropFirst().first?.isUppercase == true { return text }
+        return first.lowercased() + text.dropFirst()
+    }
+
+    static func clipped(_ copy: AdCopy, _ limits: Limits) -> AdCopy {
+        var copy = copy
+        copy.headline = clip(copy.headline, limits.headline)
+        copy.subline = copy.subline.map { clip($0, limits.subline) }
+        copy.cta = clip(copy.cta, limits.cta)
+        copy.quote = copy.quote.map { clip($0, limits.subline) }
+        copy.comparison = copy.comparison.map { clip($0, limits.headline) }
+        copy.offer = copy.offer.map { clip($0, 28) }
+        copy.bottomText = copy.bottomText.map { clip($0, limits.headline) }
+        return copy
+    }
+
+    /// Cut at a word boundary with an ellipsis.
+    static func clip(_ text: String, _ limit: Int) -> String {
+        let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard collapsed.count > limit else { return collapsed }
+        var words: [Substring] = []
+        var length = 0
+        for word in collapsed.split(separator: " ") {
+            if length + word.count + (words.isEmpty ? 0 : 1) > limit - 1 { break }
+            length += word.count + (words.isEmpty ? 0 : 1)
+            words.append(word)
+        }
+        return (words.isEmpty ? String(collapsed.prefix(limit - 1)) : words.joined(separator: " ")) + "…"
+    }
+}
