@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Storage",
+                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import Accounts
 import Billing
 import Brands
+import Generation
 import Storage
 import Database
 public import Hummingbird
@@ -58,6 +59,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     let brandServices = try BrandServices(configuration: configuration, logger: dependencies.logger)
     BrandRoutes(brands: BrandService(client: dependencies.client, blobs: brandServices.blobs)).register(on: router)
     if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
+    GenerationRoutes(jobs: JobService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client).register(on: router)
     return router
 }
 

@@ -1,6 +1,7 @@
 import Accounts
 import Billing
 import Brands
+public import Generation
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -13,7 +14,8 @@ public struct BackgroundWork: Sendable {
     public let schedules: [PeriodicSchedule]
     let configuration: AppConfiguration
 
-    public init(configuration: AppConfiguration, logger: Logger) throws {
+    /// `renderer` replaces the built-in renderer (tests inject failures through it).
+    public init(configuration: AppConfiguration, logger: Logger, renderer: (any AdRenderer)? = nil) throws {
         self.configuration = configuration
         let queue = configuration.queue
         var registry = TaskRegistry()
@@ -26,12 +28,16 @@ public struct BackgroundWork: Sendable {
         let brands = try BrandServices(configuration: configuration, logger: logger)
         registry.register(CrawlBrandWebsite(extraction: brands.extraction))
         registry.register(RunExtractionStep(extraction: brands.extraction))
+        registry.register(RunVariant(runner: VariantRunner(blobs: brands.blobs, renderer: renderer ?? BuiltinRenderer()), options: Self.options(RunVariant.defaultOptions, queue)))
+        registry.register(SweepStaleJobs())
         self.registry = registry
         schedules = [
             PeriodicSchedule(
                 name: "queue.prune", cadence: .every(.seconds(3600)), task: try NewTask(kind: PruneFinishedTasks.kind, payload: EmptyPayload())),
             PeriodicSchedule(
                 name: "accounts.cleanup", cadence: .every(.seconds(3600)), task: try NewTask(kind: CleanUpSignInData.kind, payload: EmptyPayload())),
+            PeriodicSchedule(
+                name: "generation.sweep", cadence: .every(.seconds(60)), task: try NewTask(kind: SweepStaleJobs.kind, payload: EmptyPayload())),
             PeriodicSchedule(
                 name: "billing.refill", cadence: .every(.seconds(300)), task: try NewTask(kind: RefillDueAccounts.kind, payload: EmptyPayload())),
         ]

@@ -1,0 +1,139 @@
+import Core
+import Foundation
+import Generation
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+import PostgresNIO
+
+/// `/api/v1/archetypes`, `/api/v1/generation-jobs` and `/api/v1/ad-images`.
+struct GenerationRoutes: Sendable {
+    let jobs: JobService
+    let client: PostgresClient
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("api/v1/archetypes") { _, context -> [Catalog.ArchetypeListing] in
+            try await client.withConnection { try await Catalog().archetypes(on: $0, logger: context.logger) }
+        }
+
+        let group = router.group("api/v1/generation-jobs", context: AuthenticatedContext.self)
+        group.post { request, context -> EditedResponse<JobDetail> in
+            let body = try await request.decode(as: CreateJobRequest.self, context: context)
+            let created = try await jobs.create(
+                userID: context.identity.user.id, request: body, idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!], logger: context.logger)
+            var headers: HTTPFields = [.location: "/api/v1/generation-jobs/\(created.detail.job.id.uuidString.lowercased())"]
+            if created.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+            return EditedResponse(status: created.replayed ? .ok : .created, headers: headers, response: created.detail)
+        }
+        group.get { request, context -> Page<GenerationJob> in
+            let query = request.uri.queryParameters
+            let limit = min(max(query["limit"].flatMap { Int(String($0)) } ?? 20, 1), 100)
+            var brandID: UUID?
+            if let text = query["brand_id"] {
+                guard let id = UUID(uuidString: String(text)) else { throw AppError.validation(["brand_id": "must be a brand id"]) }
+                brandID = id
+            }
+            var status: JobStatus?
+            if let text = query["status"] {
+                guard let parsed = JobStatus(rawValue: String(text).uppercased()) else {
+                    throw AppError.validation(["status": "must be one of " + JobStatus.allCases.map(\.rawValue).joined(separator: ", ")])
+                }
+                status = parsed
+            }
+            return try await jobs.list(
+                userID: context.identity.user.id, brandID: brandID, status: status, cursor: query["cursor"].map(String.init), limit: limit,
+                logger: context.logger)
+        }
+        group.get("{id}") { _, context -> JobDetail in
+            try await jobs.detail(try Self.id(context, "Generation job"), userID: context.identity.user.id, logger: context.logger)
+        }
+        group.post("{id}/cancel") { _, context -> JobDetail in
+            try await jobs.cancel(try Self.id(context, "Generation job"), userID: context.identity.user.id, logger: context.logger)
+        }
+        group.get("{id}/events") { _, context -> Response in
+            let id = try Self.id(context, "Generation job")
+            let userID = context.identity.user.id
+            _ = try await jobs.detail(id, userID: userID, logger: context.logger)
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: ResponseBody { [jobs, logger = context.logger] writer in
+                    try await JobEventStream(jobs: jobs, jobID: id, userID: userID, logger: logger).write(to: &writer)
+                })
+        }
+
+        let images = router.group("api/v1/ad-images", context: AuthenticatedContext.self)
+        images.get { request, context -> Page<AdImage> in
+            let query = request.uri.queryParameters
+            let limit = min(max(query["limit"].flatMap { Int(String($0)) } ?? 30, 1), 100)
+            func uuid(_ name: String) throws -> UUID? {
+                guard let text = query[Substring(name)] else { return nil }
+                guard let id = UUID(uuidString: String(text)) else { throw AppError.validation([name: "must be an id"]) }
+                return id
+            }
+            return try await jobs.images(
+                userID: context.identity.user.id, jobID: try uuid("job_id"), brandID: try uuid("brand_id"), cursor: query["cursor"].map(String.init),
+                limit: limit, logger: context.logger)
+        }
+        images.get("{id}") { _, context -> AdImage in
+            try await jobs.image(try Self.id(context, "Ad image"), userID: context.identity.user.id, logger: context.logger)
+        }
+        images.get("{id}/download") { _, context -> Response in
+            let (image, data, filename) = try await jobs.download(
+                try Self.id(context, "Ad image"), userID: context.identity.user.id, source: "api", logger: context.logger)
+            let type = image.format.map { "image/\($0.lowercased())" } ?? "application/octet-stream"
+            return Response(
+                status: .ok,
+                headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(data.count)],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+
+    static func id(_ context: AuthenticatedContext, _ what: String) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw AppError.notFound(what) }
+        return id
+    }
+}
+
+/// Server-sent events for one job: `progress` whenever a variant ends, `image` for each new
+/// image, `finished` once, then the stream closes. Polls the database twice a second.
+struct JobEventStream {
+    let jobs: JobService
+    let jobID: UUID
+    let userID: UUID
+    let logger: Logger
+
+    func write(to writer: inout any ResponseBodyWriter) async throws {
+        var sentImages: Set<UUID> = []
+        var lastProgress = (-1, -1)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        while !Task.isCancelled {
+            let detail = try await jobs.detail(jobID, userID: userID, logger: logger)
+            for image in detail.images where !sentImages.contains(image.id) {
+                sentImages.insert(image.id)
+                try await writer.write(Self.event("image", try encoder.encode(image)))
+            }
+            let progress = detail.progress
+            if progress != lastProgress {
+                lastProgress = progress
+                try await writer.write(Self.event("progress", try encoder.encode(["done": progress.done, "expected": progress.expected])))
+            }
+            if detail.job.completedAt != nil {
+                try await writer.write(Self.event("finished", try encoder.encode(detail.job)))
+                break
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        try await writer.finish(nil)
+    }
+
+    static func event(_ name: String, _ data: Data) -> ByteBuffer {
+        ByteBuffer(string: "event: \(name)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+    }
+}
+
+extension JobDetail: ResponseEncodable {}
+extension GenerationJob: ResponseEncodable {}
+extension AdImage: ResponseEncodable {}
+extension Catalog.ArchetypeListing: ResponseEncodable {}

@@ -1,0 +1,61 @@
+public import Core
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// Archetypes and their workflows (`ad_archetype`, `ad_workflow`).
+public struct Catalog: Sendable {
+    public init() {}
+
+    public struct Workflow: Sendable {
+        public let id: UUID
+        public let archetype: String
+        public let uid: String
+        public let variantKey: String
+        public let format: String?
+    }
+
+    public func activeWorkflows(on connection: PostgresConnection, logger: Logger) async throws -> [Workflow] {
+        try await connection.query(
+            "SELECT id, archetype_code, workflow_uid, variant_key, format FROM ad_workflow WHERE is_active ORDER BY archetype_code, variant_key",
+            logger: logger
+        ).collect().map { row in
+            let (id, archetype, uid, key, format) = try row.decode((UUID, String, String, String, String?).self)
+            return Workflow(id: id, archetype: archetype, uid: uid, variantKey: key, format: format)
+        }
+    }
+
+    /// `GET /api/v1/archetypes`: archetypes with at least one active workflow.
+    public struct ArchetypeListing: Sendable, Encodable {
+        public struct WorkflowListing: Sendable, Encodable {
+            let id: String
+            let workflowUID: String
+            let variantKey: String
+            let formats: [String]
+            enum CodingKeys: String, CodingKey { case id, formats, workflowUID = "workflow_uid", variantKey = "variant_key" }
+        }
+        let code: String
+        let displayName: String
+        let description: String?
+        let workflows: [WorkflowListing]
+        let formats: [String]
+        enum CodingKeys: String, CodingKey { case code, description, workflows, formats, displayName = "display_name" }
+    }
+
+    public func archetypes(on connection: PostgresConnection, logger: Logger) async throws -> [ArchetypeListing] {
+        let workflows = try await activeWorkflows(on: connection, logger: logger)
+        let rows = try await connection.query("SELECT code, display_name, description FROM ad_archetype ORDER BY code", logger: logger).collect()
+        return try rows.compactMap { row in
+            let (code, name, description) = try row.decode((String, String, String?).self)
+            let own = workflows.filter { $0.archetype == code }
+            guard !own.isEmpty else { return nil }
+            let listings = own.map { workflow in
+                ArchetypeListing.WorkflowListing(
+                    id: workflow.id.uuidString.lowercased(), workflowUID: workflow.uid, variantKey: workflow.variantKey,
+                    formats: workflow.format.map { [$0] } ?? AdFormat.all.map(\.code))
+            }
+            let formats = AdFormat.all.map(\.code).filter { code in listings.contains { $0.formats.contains(code) } }
+            return ArchetypeListing(code: code, displayName: name, description: description, workflows: listings, formats: formats)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Brands
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// Turns a job request into a validated plan: the brand, archetype(s), formats, photos, pain
+/// points and the variants (active workflows × formats). Every bad field is named at once.
+struct JobPlanner {
+    let blobs: any BlobStore
+
+    struct PlannedVariant {
+        let archetype: String
+        let workflowID: UUID
+        let workflowUID: String
+        let format: String
+    }
+
+    struct Plan {
+        var brandID: UUID
+        var archetypeCode: String?
+        var archetypeMode: String
+        var formats: [String]
+        var photoURLs: [String]?
+        var photoMode: String
+        var painPoints: [String]?
+        var insightSource: String
+        var inputs: [String: String]
+        var paramsObject: [String: Any]
+        var variants: [PlannedVariant]
+    }
+
+    func plan(_ request: CreateJobRequest, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Plan {
+        var problems: [String: String] = [:]
+        guard let brandText = request.brandID else { throw AppError.validation(["brand_id": "is required"]) }
+        guard let brandID = UUID(uuidString: brandText),
+            let brand = try await BrandStore().find(brandID, userID: userID, on: connection, logger: logger)
+        else { throw AppError.notFound("Brand") }
+
+        let mode = request.archetypeMode ?? "single"
+        if !["single", "random"].contains(mode) { problems["archetype_mode"] = "must be single or random" }
+        let workflows = try await Catalog().activeWorkflows(on: connection, logger: logger)
+        let archetypes = Array(Set(workflows.map(\.archetype))).sorted()
+        if mode == "single" {
+            if let code = request.archetypeCode {
+                if !archetypes.contains(code) { problems["archetype_code"] = "must be one of " + archetypes.joined(separator: ", ") }
+            } else {
+                problems["archetype_code"] = "is required unless archetype_mode is random"
+            }
+        }
+
+        var formats: [String] = []
+        if let requested = request.formats, !requested.isEmpty, requested.count <= 5 {
+            for text in requested {
+                guard let format = AdFormat(parsing: text) else { problems["formats"] = "must be square, portrait, story, landscape, widescreen (or 1:1, 4:5, 9:16, 1.91:1, 16:9)"; break }
+                if !formats.contains(format.code) { formats.append(format.code) }
+            }
+        } else {
+            problems["formats"] = "must list 1 to 5 formats"
+        }
+
+        let photoMode = request.productPhotoMode ?? "brand"
+        if !["brand", "custom", "mixed"].contains(photoMode) { problems["product_photo_mode"] = "must be brand, custom or mixed" }
+        let photos = request.productPhotoURLs ?? []
+        let brandPhotos = Set([brand.logoURL].compactMap { $0 } + (brand.heroPhotos ?? []) + (brand.photos ?? []))
+        if photos.count > 5 || photos.contains(where: { !isOurs($0, brandID: brandID, userID: userID, brandPhotos: brandPhotos) }) {
+            problems["product_photo_urls"] = "must be at most 5 images uploaded to Blumpo or belonging to the brand"
+        }
+        if photoMode == "custom" && photos.isEmpty { problems["product_photo_urls"] = "must name at least one photo when product_photo_mode is custom" }
+
+        let source = request.insightSource ?? "auto"
+        if !["auto", "manual", "mixed"].contains(source) { problems["insight_source"] = "must be auto, manual or mixed" }
+        let pains = request.selectedPainPoints ?? []
+        if pains.count > 5 || pains.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 200 }) {
+            problems["selected_pain_points"] = "must be at most 5 texts of 1 to 200 characters"
+        } else if source == "auto", !pains.isEmpty {
+            let known = Set(try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields.customerPainPoints ?? [])
+            if pains.contains(where: { !known.contains($0) }) {
+                problems["selected_pain_points"] = "must come from the brand's insights when insight_source is auto"
+            }
+        }
+        let inputs = request.archetypeInputs ?? [:]
+        if inputs.count > 10 || inputs.contains(where: { $0.key.count > 40 || $0.value.count > 500 }) {
+            problems["archetype_inputs"] = "must be at most 10 string values of at most 500 characters"
+        }
+        if let prompt = request.prompt, prompt.count > 2000 { problems["prompt"] = "must be at most 2000 characters" }
+
+        let params = request.params ?? .init()
+        let output = (params.outputFormat ?? "webp").lowercased()
+        if !["webp", "png", "jpeg", "jpg"].contains(output) { problems["params.output_format"] = "must be webp, png or jpeg" }
+        if let quality = params.quality, !(50...100).contains(quality) { problems["params.quality"] = "must be 50 to 100" }
+        if params.width != nil || params.height != nil {
+            let sizes = formats.compactMap { AdFormat(parsing: $0) }
+            if sizes.count != 1 || sizes.first?.width != params.width || sizes.first?.height != params.height {
+                problems["params.width"] = "width and height, when given, must equal the single requested format's size"
+            }
+        }
+        guard problems.isEmpty else { throw AppError.validation(problems) }
+
+        let seed = params.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+        var variants: [PlannedVariant] = []
+        for (index, format) in formats.enumerated() {
+            let archetype = mode == "random" ? archetypes[Int(SeededChoice.value(seed, index) % UInt64(archetypes.count))] : request.archetypeCode!
+            for workflow in workflows where workflow.archetype == archetype && (workflow.format == nil || workflow.format == format) {
+                variants.append(PlannedVariant(archetype: archetype, workflowID: workflow.id, workflowUID: workflow.uid, format: format))
+            }
+        }
+        guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
+        var paramsObject: [String: Any] = ["seed": seed, "output_format": output == "jpg" ? "jpeg" : output, "quality": params.quality ?? 88]
+        if let width = params.width, let height = params.height { paramsObject["width"] = width; paramsObject["height"] = height }
+        return Plan(
+            brandID: brandID, archetypeCode: mode == "single" ? request.archetypeCode : nil, archetypeMode: mode, formats: formats,
+            photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,
+            inputs: inputs, paramsObject: paramsObject, variants: variants)
+    }
+
+    /// A photo Blumpo stores for this user or brand, or one the brand already holds.
+    func isOurs(_ url: String, brandID: UUID, userID: UUID, brandPhotos: Set<String>) -> Bool {
+        if brandPhotos.contains(url) { return true }
+        guard let key = blobs.key(forPublicURL: url) else { return false }
+        return key.path.hasPrefix("brands/\(brandID.uuidString.lowercased())/") || key.path.hasPrefix("users/\(userID.uuidString.lowercased())/")
+    }
+}
+
+/// Deterministic choices from a seed (SplitMix64), so the same seed picks the same things.
+enum SeededChoice {
+    static func value(_ seed: UInt64, _ index: Int) -> UInt64 {
+        var z = seed &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,142 @@
+import Billing
+import Brands
+public import Core
+public import Foundation
+public import Logging
+public import PostgresNIO
+public import Storage
+import TaskQueue
+
+/// Generation jobs: validation, pricing, the token reservation and the variants' tasks in one
+/// transaction; reading jobs; cancelling.
+public struct JobService: Sendable {
+    let client: PostgresClient
+    let blobs: any BlobStore
+    let jobs = JobStore()
+    /// How long a job may run before the stale-job sweep finishes and settles it.
+    public var deadline: Duration = .seconds(30 * 60)
+
+    public init(client: PostgresClient, blobs: any BlobStore) {
+        self.client = client
+        self.blobs = blobs
+    }
+
+    /// What creation returns: the job, and whether it already existed for the idempotency key.
+    public struct Created: Sendable {
+        public let detail: JobDetail
+        public let replayed: Bool
+    }
+
+    public func create(userID: UUID, request: CreateJobRequest, idempotencyKey: String?, logger: Logger) async throws -> Created {
+        if let key = idempotencyKey, key.isEmpty || key.count > 200 { throw AppError.validation(["Idempotency-Key": "must be 1 to 200 characters"]) }
+        let (jobID, replayed) = try await client.transaction(logger: logger) { connection -> (UUID, Bool) in
+            if let key = idempotencyKey {
+                // Retries with the same key wait for each other and get the first one's job.
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('job-key:' || \(userID.uuidString) || ':' || \(key)))", logger: logger)
+                if let existing = try await jobs.job(userID: userID, idempotencyKey: key, on: connection, logger: logger) { return (existing.id, true) }
+            }
+            let plan = try await JobPlanner(blobs: blobs).plan(request, userID: userID, on: connection, logger: logger)
+            let rule = try await PricingStore().activeRule(on: connection, logger: logger)
+            let price = rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
+            let jobID = UUID()
+            let paramsJSON = String(decoding: try JSONSerialization.data(withJSONObject: plan.paramsObject, options: [.sortedKeys]), as: UTF8.self)
+            let inputsJSON = String(decoding: try JSONEncoder().encode(plan.inputs), as: UTF8.self)
+            try await connection.query(
+                """
+                INSERT INTO generation_job (id, user_id, brand_id, status, prompt, params, tokens_cost, product_photo_urls, product_photo_mode,
+                    archetype_code, archetype_mode, formats, selected_pain_points, insight_source, expected_ads, archetype_inputs,
+                    idempotency_key, deadline_at)
+                VALUES (\(jobID), \(userID), \(plan.brandID), 'QUEUED', \(request.prompt), \(paramsJSON)::jsonb, \(price), \(plan.photoURLs),
+                    \(plan.photoMode), \(plan.archetypeCode), \(plan.archetypeMode), \(plan.formats), \(plan.painPoints), \(plan.insightSource),
+                    \(plan.variants.count), \(inputsJSON)::jsonb, \(idempotencyKey), now() + make_interval(secs => \(Double(deadline.components.seconds))))
+                """, logger: logger)
+            let entry = try await TokenLedger().apply(
+                userID: userID, delta: -price, reason: .jobReserve, referenceID: "job:\(jobID.uuidString.lowercased())", on: connection, logger: logger)
+            try await connection.query("UPDATE generation_job SET ledger_id = \(entry.id) WHERE id = \(jobID)", logger: logger)
+            var tasks: [NewTask] = []
+            for (position, variant) in plan.variants.enumerated() {
+                let variantID = UUID()
+                try await connection.query(
+                    """
+                    INSERT INTO generation_variant (id, job_id, position, archetype_code, workflow_id, workflow_uid, format)
+                    VALUES (\(variantID), \(jobID), \(position), \(variant.archetype), \(variant.workflowID), \(variant.workflowUID), \(variant.format))
+                    """, logger: logger)
+                tasks.append(try RunVariant.task(variantID: variantID, owner: userID))
+            }
+            try await TaskStore().enqueue(tasks, on: connection, logger: logger)
+            return (jobID, false)
+        }
+        return Created(detail: try await detail(jobID, userID: userID, logger: logger), replayed: replayed)
+    }
+
+    public func detail(_ id: UUID, userID: UUID, logger: Logger) async throws -> JobDetail {
+        try await client.withConnection { connection in
+            guard let job = try await jobs.job(id, userID: userID, on: connection, logger: logger) else { throw AppError.notFound("Generation job") }
+            return JobDetail(
+                job: job, variants: try await jobs.variants(jobID: id, on: connection, logger: logger),
+                images: try await jobs.images(jobID: id, on: connection, logger: logger))
+        }
+    }
+
+    public func list(userID: UUID, brandID: UUID?, status: JobStatus?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<GenerationJob> {
+        let after = try Self.cursor(cursor)
+        let found = try await client.withConnection {
+            try await jobs.jobs(userID: userID, brandID: brandID, status: status, after: after, limit: limit + 1, on: $0, logger: logger)
+        }
+        let items = Array(found.prefix(limit))
+        return Page(items: items, nextCursor: found.count > limit ? items.last.map { TimeCursor(time: $0.createdAt, id: $0.id.uuidString).encoded } : nil)
+    }
+
+    /// Cancels a queued or running job: variants not started are skipped; a job with nothing
+    /// running is finished and refunded now, a running one when its last running variant ends.
+    public func cancel(_ id: UUID, userID: UUID, logger: Logger) async throws -> JobDetail {
+        try await client.transaction(logger: logger) { connection in
+            guard let job = try await jobs.job(id, userID: userID, forUpdate: true, on: connection, logger: logger) else {
+                throw AppError.notFound("Generation job")
+            }
+            guard job.status == .queued || job.status == .running else {
+                throw AppError.conflict(code: "JOB_FINISHED", detail: "The job already ended (\(job.status.rawValue)).")
+            }
+            try await connection.query("UPDATE generation_job SET status = 'CANCELED' WHERE id = \(id)", logger: logger)
+            try await connection.query(
+                "UPDATE generation_variant SET status = 'SKIPPED', finished_at = now() WHERE job_id = \(id) AND status = 'QUEUED'", logger: logger)
+            try await JobSettlement().finishIfDone(id, on: connection, logger: logger)
+        }
+        return try await detail(id, userID: userID, logger: logger)
+    }
+
+    public func images(userID: UUID, jobID: UUID?, brandID: UUID?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<AdImage> {
+        let after = try Self.cursor(cursor)
+        let found = try await client.withConnection {
+            try await jobs.images(userID: userID, jobID: jobID, brandID: brandID, after: after, limit: limit + 1, on: $0, logger: logger)
+        }
+        let items = Array(found.prefix(limit))
+        return Page(items: items, nextCursor: found.count > limit ? items.last.map { TimeCursor(time: $0.createdAt, id: $0.id.uuidString).encoded } : nil)
+    }
+
+    public func image(_ id: UUID, userID: UUID, logger: Logger) async throws -> AdImage {
+        guard let image = try await client.withConnection({ try await jobs.image(id, userID: userID, on: $0, logger: logger) }) else {
+            throw AppError.notFound("Ad image")
+        }
+        return image
+    }
+
+    /// The image's bytes and a file name for the download, recording a `downloaded` event.
+    public func download(_ id: UUID, userID: UUID, source: String, logger: Logger) async throws -> (AdImage, Data, String) {
+        let image = try await image(id, userID: userID, logger: logger)
+        guard let key = try? BlobKey(image.storageKey), let data = try await blobs.get(key) else { throw AppError.notFound("Ad image file") }
+        try await client.withConnection { try await jobs.recordDownload(image, source: source, on: $0, logger: logger) }
+        let brandPart = (image.title ?? "ad").lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let name = String(brandPart).split(separator: "-").joined(separator: "-")
+        let ext = key.path.split(separator: ".").last.map(String.init) ?? "webp"
+        return (image, data, "\(name.isEmpty ? "ad" : name)-\(id.uuidString.prefix(8).lowercased()).\(ext)")
+    }
+
+    static func cursor(_ text: String?) throws -> (Date, UUID)? {
+        guard let text else { return nil }
+        guard let cursor = TimeCursor(encoded: text), let id = UUID(uuidString: cursor.id) else {
+            throw AppError.validation(["cursor": "is not a cursor from this list"])
+        }
+        return (cursor.time, id)
+    }
+}

@@ -1,0 +1,106 @@
+import Brands
+import Core
+public import Foundation
+import Imaging
+public import Logging
+public import PostgresNIO
+public import Storage
+import TaskQueue
+
+/// Produces one variant's ad: copy, render, store, record — and settles the job when it was
+/// the last open variant, in the transaction that records the image.
+public struct VariantRunner: Sendable {
+    let blobs: any BlobStore
+    let renderer: any AdRenderer
+    let jobs = JobStore()
+
+    public init(blobs: any BlobStore, renderer: any AdRenderer = BuiltinRenderer()) {
+        self.blobs = blobs
+        self.renderer = renderer
+    }
+
+    struct VariantEnded: Error {}
+
+    public func run(_ variantID: UUID, client: PostgresClient, logger: Logger) async throws {
+        let started = try await client.transaction(logger: logger) { connection -> (GenerationVariant, GenerationJob)? in
+            guard let variant = try await jobs.startVariant(variantID, on: connection, logger: logger) else {
+                // The job was cancelled or ended while this variant waited: nothing to make.
+                if let waiting = try await jobs.variant(variantID, on: connection, logger: logger), waiting.status == .queued {
+                    try await jobs.finishVariant(variantID, status: .skipped, on: connection, logger: logger)
+                    try await JobSettlement().finishIfDone(waiting.jobID, on: connection, logger: logger)
+                }
+                return nil
+            }
+            guard let job = try await jobs.job(variant.jobID, on: connection, logger: logger) else { return nil }
+            return (variant, job)
+        }
+        guard let (variant, job) = started else { return }
+        guard variant.workflowUID.hasPrefix("builtin:") else { throw PermanentTaskError("workflow \(variant.workflowUID) has no runner here") }
+        guard let format = AdFormat(parsing: variant.format) else { throw PermanentTaskError("unknown format \(variant.format)") }
+        let customPhotos = job.productPhotoMode == "brand" ? [] : (job.productPhotoURLs ?? [])
+        guard let brandID = job.brandID, let (kit, insights) = try await BrandKitLoader(blobs: blobs).load(brandID, productPhotos: customPhotos, client: client, logger: logger)
+        else { throw PermanentTaskError("the job's brand no longer exists") }
+
+        let seed = Self.seed(job) &+ UInt64(variant.position)
+        let inputs = Self.strings(job.archetypeInputs)
+        let copy = CopyWriter().write(
+            archetype: variant.archetypeCode, brandName: kit.name, insights: insights, painPoints: job.selectedPainPoints ?? [], inputs: inputs,
+            formatCode: format.code, seed: seed)
+        let output = ImageFormat(rawValue: Self.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
+        let quality = Self.number(job.params, "quality").map { Int($0) } ?? 88
+        let ad = try await renderer.render(
+            RenderRequest(archetype: variant.archetypeCode, format: format, kit: kit, copy: copy, seed: seed, output: output, quality: quality))
+
+        // The image id is the variant id: a retried variant overwrites the same blob and row.
+        let key = try BlobKey.adImage(
+            userID: job.userID.uuidString, jobID: job.id.uuidString, imageID: variant.id.uuidString, fileExtension: ad.format.fileExtension)
+        let url = try await blobs.put(ad.data, key: key, contentType: ad.format.contentType)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let copyJSON = String(decoding: try encoder.encode(copy), as: UTF8.self)
+        var preflight = try JSONSerialization.jsonObject(with: try encoder.encode(ad.preflight)) as? [String: Any] ?? [:]
+        preflight["template"] = ad.template
+        let preflightJSON = String(decoding: try JSONSerialization.data(withJSONObject: preflight, options: [.sortedKeys]), as: UTF8.self)
+        do {
+            try await client.transaction(logger: logger) { connection in
+                try await jobs.insertImage(
+                    id: variant.id, variant: variant, job: job, key: key.path, url: url, bytes: ad.data.count, width: ad.width, height: ad.height,
+                    format: ad.format.rawValue, copyJSON: copyJSON, preflightJSON: preflightJSON,
+                    title: "\(kit.name) · \(variant.archetypeCode.replacingOccurrences(of: "_", with: " ")) · \(format.code)", on: connection, logger: logger)
+                guard try await jobs.finishVariant(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
+                    throw VariantEnded()
+                }
+                try await JobSettlement().finishIfDone(job.id, on: connection, logger: logger)
+            }
+        } catch is VariantEnded {
+            // The sweep ended this variant while it rendered; its outcome (and refund) stands.
+            try? await blobs.delete(key)
+            logger.info("variant ended before its image was recorded", metadata: ["variant.id": "\(variant.id)"])
+        }
+    }
+
+    /// Marks a variant failed for good and settles the job if it was the last open one.
+    public static func fail(_ variantID: UUID, error: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let store = JobStore()
+        guard let variant = try await store.variant(variantID, on: connection, logger: logger) else { return }
+        try await store.finishVariant(variantID, status: .failed, error: String(error.prefix(500)), on: connection, logger: logger)
+        try await JobSettlement().finishIfDone(variant.jobID, on: connection, logger: logger)
+    }
+
+    static func seed(_ job: GenerationJob) -> UInt64 { number(job.params, "seed").map { UInt64($0) } ?? 0 }
+
+    static func number(_ value: JSONValue?, _ key: String) -> Double? {
+        if case .object(let object) = value, case .number(let number) = object[key] { return number }
+        return nil
+    }
+
+    static func string(_ value: JSONValue?, _ key: String) -> String? {
+        if case .object(let object) = value, case .string(let text) = object[key] { return text }
+        return nil
+    }
+
+    static func strings(_ value: JSONValue?) -> [String: String] {
+        guard case .object(let object) = value else { return [:] }
+        return object.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+    }
+}
