@@ -62,7 +62,7 @@ public struct JobStore: Sendable {
     public func job(_ id: UUID, userID: UUID? = nil, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> GenerationJob? {
         try await connection.query(
             """
-            SELECT \(unescaped: Self.jobColumns) FROM generation_job WHERE id = \(id) AND (\(userID) IS NULL OR user_id = \(userID))
+            SELECT \(unescaped: Self.jobColumns) FROM generation_job WHERE id = \(id) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
             \(unescaped: forUpdate ? "FOR UPDATE" : "")
             """, logger: logger
         ).collect().first.map(Self.decodeJob)
@@ -82,7 +82,7 @@ public struct JobStore: Sendable {
         return try await connection.query(
             """
             SELECT \(unescaped: Self.jobColumns) FROM generation_job
-            WHERE user_id = \(userID) AND (\(brandID) IS NULL OR brand_id = \(brandID)) AND (\(status?.rawValue) IS NULL OR status::text = \(status?.rawValue))
+            WHERE user_id = \(userID) AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID)) AND (\(status?.rawValue)::text IS NULL OR status::text = \(status?.rawValue))
               AND (created_at, id) < (\(afterDate), \(afterID))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """, logger: logger
@@ -169,8 +169,8 @@ public struct JobStore: Sendable {
         return try await connection.query(
             """
             SELECT \(unescaped: Self.imageColumns) FROM ad_image
-            WHERE user_id = \(userID) AND NOT is_deleted AND NOT ban_flag AND (\(jobID) IS NULL OR job_id = \(jobID))
-              AND (\(brandID) IS NULL OR brand_id = \(brandID)) AND (created_at, id) < (\(afterDate), \(afterID))
+            WHERE user_id = \(userID) AND NOT is_deleted AND NOT ban_flag AND (\(jobID)::uuid IS NULL OR job_id = \(jobID))
+              AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID)) AND (created_at, id) < (\(afterDate), \(afterID))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """, logger: logger
         ).collect().map(Self.decodeImage)

@@ -48,8 +48,14 @@ public struct VariantRunner: Sendable {
             formatCode: format.code, seed: seed)
         let output = ImageFormat(rawValue: Self.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
         let quality = Self.number(job.params, "quality").map { Int($0) } ?? 88
-        let ad = try await renderer.render(
-            RenderRequest(archetype: variant.archetypeCode, format: format, kit: kit, copy: copy, seed: seed, output: output, quality: quality))
+        let ad: RenderedAd
+        do {
+            ad = try await renderer.render(
+                RenderRequest(archetype: variant.archetypeCode, format: format, kit: kit, copy: copy, seed: seed, output: output, quality: quality))
+        } catch let error as RenderError {
+            // Rendering is deterministic: the same inputs would fail the same way again.
+            throw PermanentTaskError("\(error)")
+        }
 
         // The image id is the variant id: a retried variant overwrites the same blob and row.
         let key = try BlobKey.adImage(

@@ -1,0 +1,320 @@
+import App
+import Billing
+import Foundation
+import Generation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Imaging
+import Logging
+import NIOCore
+import Synchronization
+import TaskQueue
+import Testing
+import TestSupport
+
+/// A renderer that fails for some formats and otherwise draws with the built-in one.
+struct FailingRenderer: AdRenderer {
+    let failing: Set<String>
+    func render(_ request: RenderRequest) async throws -> RenderedAd {
+        if failing.contains(request.format.code) { throw RenderError("test renderer refuses \(request.format.code)") }
+        return try await BuiltinRenderer().render(request)
+    }
+}
+
+/// A renderer that waits until the test opens the gate.
+final class GatedRenderer: AdRenderer {
+    let gate = Mutex(false)
+    let started = Mutex(0)
+    func render(_ request: RenderRequest) async throws -> RenderedAd {
+        started.withLock { $0 += 1 }
+        while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+        return try await BuiltinRenderer().render(request)
+    }
+}
+
+/// What a generation test works with.
+struct GenerationContext: Sendable {
+    let client: any TestClientProtocol
+    let db: TestDatabase
+    let token: String
+    let userID: UUID
+    let brandID: String
+    let environment: [String: String]
+}
+
+@Suite struct GenerationTests {
+    /// The app, a worker (with `renderer`), a signed-in user with `tokens` tokens and an
+    /// extracted brand of the SaaS fixture site.
+    private func withGeneration(
+        renderer: (any AdRenderer)? = nil, tokens: Int64 = 1000, worker runWorker: Bool = true,
+        _ body: @escaping @Sendable (GenerationContext) async throws -> Void
+    ) async throws {
+        let site = try SiteTestServer(site: "saas")
+        try await site.start()
+        defer { site.stop() }
+        let environment = [
+            "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)").path,
+            "BLUMPO_FETCH_ALLOW_PRIVATE": "1", "BLUMPO_QUEUE_POLL_MS": "50",
+        ]
+        try await withTestApp(environment: environment) { client, db in
+            var configuration = try AppConfiguration(environment: environment)
+            configuration.queue.maintenanceInterval = .milliseconds(200)
+            let work = try BackgroundWork(configuration: configuration, logger: db.logger, renderer: renderer)
+            let (token, user) = try await client.signIn("maker-\(UUID().uuidString.prefix(6).lowercased())@example.com", db: db)
+            let userID = try #require(UUID(uuidString: user))
+            if tokens > 0 {
+                try await db.client.withConnection {
+                    _ = try await TokenLedger().apply(userID: userID, delta: tokens, reason: .adminAdjust, referenceID: "test-grant:\(userID)", on: $0, logger: db.logger)
+                }
+            }
+            // The brand is extracted by a worker that runs only while it is.
+            let brandID = try #require(try await client.json(.post, "/api/v1/brands", body: ["website_url": site.url], token: token).body["id"] as? String)
+            try await withRunningServices([work.worker(client: db.client, logger: db.logger)], logger: db.logger) {
+                let extracted = try await db.eventually(timeout: .seconds(60)) {
+                    let status = try await client.json(.get, "/api/v1/brands/\(brandID)", token: token).body["extraction_status"] as? [String: Any]
+                    return status?["overall"] as? String == "ok"
+                }
+                #expect(extracted)
+            }
+            let context = GenerationContext(client: client, db: db, token: token, userID: userID, brandID: brandID, environment: environment)
+            if runWorker {
+                try await withRunningServices([work.worker(client: db.client, logger: db.logger)], logger: db.logger) { try await body(context) }
+            } else {
+                try await body(context)
+            }
+        }
+    }
+
+    private func balance(_ db: TestDatabase, _ userID: UUID) async throws -> Int64 {
+        try await db.one("SELECT balance FROM token_account WHERE user_id = \(userID)", as: Int64.self)
+    }
+
+    private func waitFinished(_ client: any TestClientProtocol, _ db: TestDatabase, job: String, token: String) async throws -> [String: Any] {
+        var body: [String: Any] = [:]
+        let finished = try await db.eventually(timeout: .seconds(90)) {
+            body = try await client.json(.get, "/api/v1/generation-jobs/\(job)", token: token).body
+            return body["completed_at"] is String
+        }
+        #expect(finished, "job \(job) did not finish")
+        return body
+    }
+
+    private func reconciles(_ db: TestDatabase) async throws -> Bool {
+        try await db.client.withConnection { try await Reconciliation().mismatches(on: $0, logger: db.logger) }.isEmpty
+    }
+
+    @Test func aJobTurnsABrandIntoAdsOfEveryFormatAndSettles() async throws {
+        try await withGeneration { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let created = try await client.json(
+                .post, "/api/v1/generation-jobs",
+                body: ["brand_id": brandID, "archetype_code": "problem_solution", "formats": ["square", "9:16"], "params": ["seed": 7]], token: token)
+            #expect(created.status == .created)
+            #expect(created.body["tokens_cost"] as? Int == 80)
+            #expect(created.body["expected_ads"] as? Int == 2)
+            #expect(created.body["formats"] as? [String] == ["square", "story"])
+            let jobID = try #require(created.body["id"] as? String)
+            #expect(try await balance(db, userID) == before - 80)
+
+            let job = try await waitFinished(client, db, job: jobID, token: token)
+            #expect(job["status"] as? String == "SUCCEEDED")
+            #expect((job["progress"] as? [String: Int]) == ["done": 2, "expected": 2])
+            let images = try #require(job["images"] as? [[String: Any]])
+            #expect(images.count == 2)
+            let sizes = Set(images.map { "\($0["width"] as? Int ?? 0)x\($0["height"] as? Int ?? 0)" })
+            #expect(sizes == ["1080x1080", "1080x1920"])
+            for image in images {
+                #expect(image["format"] as? String == "WEBP")
+                #expect((image["storage_key"] as? String)?.hasPrefix("users/\(userID.uuidString.lowercased())/jobs/\(jobID)/") == true)
+                #expect(image["archetypes"] as? [String] == ["problem_solution"])
+                #expect(((image["copy"] as? [String: Any])?["headline"] as? String)?.isEmpty == false)
+                #expect((image["preflight"] as? [String: Any])?["passed"] as? Bool == true)
+                #expect((image["bytes_size"] as? Int ?? 0) > 1000)
+            }
+            #expect(try await balance(db, userID) == before - 80)
+            #expect(try await reconciles(db))
+
+            let imageID = try #require(images.first?["id"] as? String)
+            try await client.execute(uri: "/api/v1/ad-images/\(imageID)/download", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"flowdesk-") == true)
+                #expect(ImageCodec.kind(of: Data(buffer: response.body)) == "webp")
+            }
+            #expect(try await db.one("SELECT count(*)::int FROM ad_event WHERE event_type = 'downloaded' AND ad_image_id = \(UUID(uuidString: imageID)!)", as: Int.self) == 1)
+            let listed = try await client.json(.get, "/api/v1/ad-images?job_id=\(jobID)", token: token)
+            #expect((listed.body["items"] as? [Any])?.count == 2)
+
+            // The event stream of a finished job replays its images and ends.
+            let events = try await client.execute(uri: "/api/v1/generation-jobs/\(jobID)/events", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                String(buffer: $0.body)
+            }
+            #expect(events.components(separatedBy: "event: image").count - 1 == 2)
+            #expect(events.contains("event: progress\ndata: {\"done\":2,\"expected\":2}"))
+            #expect(events.contains("event: finished"))
+        }
+    }
+
+    @Test func aVariantThatFailsIsRefundedAndAllFailingRefundsEverything() async throws {
+        try await withGeneration(renderer: FailingRenderer(failing: ["story"])) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let partial = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "testimonial", "formats": ["square", "story"]], token: token
+            ).body["id"] as? String)
+            let job = try await waitFinished(client, db, job: partial, token: token)
+            #expect(job["status"] as? String == "SUCCEEDED")
+            #expect((job["images"] as? [Any])?.count == 1)
+            #expect(try await balance(db, userID) == before - 80 + 40)
+
+            let allFail = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "meme", "formats": ["story"]], token: token
+            ).body["id"] as? String)
+            let failed = try await waitFinished(client, db, job: allFail, token: token)
+            #expect(failed["status"] as? String == "FAILED")
+            #expect(failed["error_code"] as? String == "NO_IMAGES")
+            #expect((failed["error_message"] as? String)?.contains("test renderer refuses story") == true)
+            #expect(try await balance(db, userID) == before - 80 + 40)
+            #expect(try await db.one("SELECT count(*)::int FROM token_ledger WHERE reason = 'JOB_REFUND' AND user_id = \(userID)", as: Int.self) == 2)
+            #expect(try await reconciles(db))
+        }
+    }
+
+    @Test func insufficientTokensLeaveNoJobAndBadRequestsNameEachField() async throws {
+        try await withGeneration(tokens: 0) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let balance = try await balance(db, userID)
+            let refused = try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "meme", "formats": ["square", "story", "portrait"]], token: token)
+            #expect(refused.status == HTTPResponse.Status(code: 402))
+            #expect(refused.body["code"] as? String == "INSUFFICIENT_TOKENS")
+            #expect(refused.body["price"] as? Int == 120)
+            #expect(refused.body["balance"] as? Int == Int(balance))
+            #expect(try await db.one("SELECT count(*)::int FROM generation_job", as: Int.self) == 0)
+
+            let invalid = try await client.json(
+                .post, "/api/v1/generation-jobs",
+                body: ["brand_id": brandID, "archetype_code": "nope", "formats": ["poster"], "selected_pain_points": ["Not from the site"],
+                       "product_photo_urls": ["https://elsewhere.example/p.jpg"], "params": ["output_format": "gif"]], token: token)
+            #expect(invalid.status == .unprocessableContent)
+            let fields = Set((invalid.body["errors"] as? [String: String] ?? [:]).keys)
+            #expect(fields == ["archetype_code", "formats", "selected_pain_points", "product_photo_urls", "params.output_format"])
+
+            let (stranger, _) = try await client.signIn("stranger-gen@example.com", db: db)
+            let foreign = try await client.json(.post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "meme", "formats": ["square"]], token: stranger)
+            #expect(foreign.status == .notFound)
+        }
+    }
+
+    @Test func aRetriedCreationWithTheSameKeyMakesOneJob() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let answer = try await client.json(
+                            .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "value_proposition", "formats": ["square"]],
+                            token: token, headers: [HTTPField.Name("Idempotency-Key")!: "launch-1"])
+                        return (answer.status, answer.body["id"] as? String)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(statuses.compactMap(\.1)).count == 1)
+            #expect(statuses.filter { $0.0 == .created }.count == 1)
+            #expect(statuses.filter { $0.0 == .ok }.count == 3)
+            #expect(try await balance(db, userID) == before - 50)
+        }
+    }
+
+    @Test func cancellingAQueuedJobRefundsItInFull() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let jobID = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "promotion_offer", "formats": ["square", "landscape"]], token: token
+            ).body["id"] as? String)
+            #expect(try await balance(db, userID) == before - 80)
+            let canceled = try await client.json(.post, "/api/v1/generation-jobs/\(jobID)/cancel", token: token)
+            #expect(canceled.status == .ok)
+            #expect(canceled.body["status"] as? String == "CANCELED")
+            #expect(canceled.body["completed_at"] is String)
+            #expect((canceled.body["variants"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "SKIPPED" } == true)
+            #expect(try await balance(db, userID) == before)
+            let again = try await client.json(.post, "/api/v1/generation-jobs/\(jobID)/cancel", token: token)
+            #expect(again.status == .conflict)
+            #expect(again.body["code"] as? String == "JOB_FINISHED")
+            #expect(try await reconciles(db))
+        }
+    }
+
+    @Test func cancellingARunningJobKeepsFinishedAdsAndRefundsTheRest() async throws {
+        let renderer = GatedRenderer()
+        try await withGeneration(renderer: renderer) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let jobID = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs",
+                body: ["brand_id": brandID, "archetype_code": "problem_solution", "formats": ["square", "story", "portrait"]], token: token
+            ).body["id"] as? String)
+            // Two variants run (the per-user cap), the third waits.
+            #expect(try await db.eventually(timeout: .seconds(30)) { renderer.started.withLock { $0 } == 2 })
+            let canceled = try await client.json(.post, "/api/v1/generation-jobs/\(jobID)/cancel", token: token)
+            #expect(canceled.body["status"] as? String == "CANCELED")
+            #expect(canceled.body["completed_at"] is NSNull)
+            renderer.gate.withLock { $0 = true }
+            let job = try await waitFinished(client, db, job: jobID, token: token)
+            #expect(job["status"] as? String == "CANCELED")
+            #expect((job["images"] as? [Any])?.count == 2)
+            // 120 tokens for three ads, one never made: 40 back.
+            #expect(try await balance(db, userID) == before - 120 + 40)
+            #expect(try await reconciles(db))
+        }
+    }
+
+    @Test func aVariantWhoseWorkerDiedIsRunAgainAndTheJobSettlesOnce() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let jobID = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "value_proposition", "formats": ["square"]], token: token
+            ).body["id"] as? String)
+            // A worker claims the variant, marks it running, and dies (its lease is 1 s).
+            try await db.execute("UPDATE queue_task SET state = 'running', attempt = 1, worker_id = 'dead-worker', lease_expires_at = now() - interval '1 second' WHERE kind = 'generation.variant'")
+            try await db.execute("UPDATE generation_variant SET status = 'RUNNING', started_at = now()")
+            try await db.execute("UPDATE generation_job SET status = 'RUNNING', started_at = now()")
+            let status = try await withRescuingWorker(g) { try await waitFinished(client, db, job: jobID, token: token)["status"] as? String }
+            #expect(status == "SUCCEEDED")
+            #expect(try await db.one("SELECT attempt FROM queue_task WHERE kind = 'generation.variant'", as: Int.self) == 2)
+            #expect(try await db.one("SELECT count(*)::int FROM token_ledger WHERE reference_id = \("job:\(jobID)")", as: Int.self) == 1)
+            #expect(try await balance(db, userID) == before - 50)
+        }
+    }
+
+    @Test func theSweepFinishesAndRefundsAJobPastItsDeadline() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let jobID = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "meme", "formats": ["square"]], token: token
+            ).body["id"] as? String)
+            try await db.execute("UPDATE generation_job SET deadline_at = now() - interval '1 minute'")
+            try await db.client.withConnection { connection in
+                _ = try await TaskStore().enqueue([try NewTask(kind: SweepStaleJobs.kind, payload: EmptyPayload())], on: connection, logger: db.logger)
+            }
+            let status = try await withRescuingWorker(g) { try await waitFinished(client, db, job: jobID, token: token)["status"] as? String }
+            #expect(status == "FAILED")
+            #expect(try await balance(db, userID) == before)
+        }
+    }
+
+    /// A worker with fast lease checks (to rescue dead workers' tasks quickly).
+    private func withRescuingWorker<T: Sendable>(_ g: GenerationContext, _ body: @Sendable () async throws -> T) async throws -> T {
+        var configuration = try AppConfiguration(environment: g.environment)
+        configuration.queue.maintenanceInterval = .milliseconds(100)
+        let worker = try BackgroundWork(configuration: configuration, logger: g.db.logger).worker(client: g.db.client, logger: g.db.logger)
+        return try await withRunningServices([worker], logger: g.db.logger, body)
+    }
+}
