@@ -172,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "blumpo",
             dependencies: [
-                "App", "Accounts", "Billing", "Brands", "Core", "Database", "Generation", "Imaging", "TaskQueue",
+                "App", "Accounts", "Billing", "Brands", "Core", "Database", "Generation", "Imaging", "Storage", "TaskQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Imaging
 import NIOCore
+import TaskQueue
 import Testing
 import TestSupport
 

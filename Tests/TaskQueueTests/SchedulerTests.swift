@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 @testable import TaskQueue
+import TaskQueue
 import Testing
 import TestSupport
 
