@@ -267,6 +267,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GenerationTests",
+            dependencies: ["Generation", "Brands", "Core", "Imaging"],
+            exclude: ["Goldens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AppTests",
             dependencies: [
                 "App", "Billing", "Database", "Imaging", "TaskQueue", "TestSupport",

@@ -73,6 +73,15 @@ public final class RasterImage {
         return (r, g, b, coverage)
     }
 
+    /// Packed 8-bit RGB pixels, row by row (for comparisons in tests and tools).
+    public func rgbPixels() throws -> [UInt8] {
+        var output: UnsafeMutableRawPointer?
+        var length = 0
+        guard blumpo_vips_pixels(pointer, &output, &length) == 0, let output else { throw ImageError("could not read pixels: \(ImageCodec.lastError())") }
+        defer { blumpo_vips_free(output) }
+        return Array(UnsafeRawBufferPointer(start: output, count: length))
+    }
+
     /// The image encoded without metadata.
     public func encoded(as format: ImageFormat, quality: Int = 85) throws -> Data {
         var output: UnsafeMutableRawPointer?

@@ -201,3 +201,20 @@ BlumpoImage *blumpo_vips_materialize(BlumpoImage *image) {
     g_object_unref(image);
     return memory;
 }
+
+int blumpo_vips_pixels(BlumpoImage *image, void **data, size_t *length) {
+    VipsImage *in = rgba(image), *flat = NULL;
+    if (!in) return -1;
+    VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
+    int failed = vips_flatten(in, &flat, "background", white, NULL);
+    vips_area_unref(VIPS_AREA(white));
+    g_object_unref(in);
+    if (failed) return -1;
+    VipsImage *eight = NULL;
+    failed = vips_cast_uchar(flat, &eight, NULL);
+    g_object_unref(flat);
+    if (failed) return -1;
+    *data = vips_image_write_to_memory(eight, length);
+    g_object_unref(eight);
+    return *data ? 0 : -1;
+}

@@ -52,7 +52,7 @@ public struct CopyWriter: Sendable {
             let offer = inputs["offer"] ?? pick(["Limited-time offer", "Try it free"])
             copy = AdCopy(headline: promise, subline: description, cta: pick(["Claim offer", "Get started"]), offer: offer)
         case "meme":
-            let before = pain.map { "Me dealing with \(Self.lowerFirst(Self.statement($0)))" } ?? "Me doing it the old way"
+            let before = pain.map { "Me dealing with \(Self.lowerFirst(Self.withoutLeadIn(Self.statement($0))))" } ?? "Me doing it the old way"
             copy = AdCopy(headline: before, cta: "", bottomText: "Me after \(brandName)")
         default:  // value_proposition
             copy = AdCopy(
@@ -75,6 +75,14 @@ public struct CopyWriter: Sendable {
         if value.hasPrefix("Customers ask: ") { value = String(value.dropFirst("Customers ask: ".count)) }
         while let last = value.last, ".!".contains(last) { value.removeLast() }
         return value
+    }
+
+    /// "Tired of status meetings" → "status meetings".
+    static func withoutLeadIn(_ text: String) -> String {
+        for leadIn in ["tired of ", "sick of ", "fed up with ", "no more "] where text.lowercased().hasPrefix(leadIn) {
+            return String(text.dropFirst(leadIn.count))
+        }
+        return text
     }
 
     static func lowerFirst(_ text: String) -> String {

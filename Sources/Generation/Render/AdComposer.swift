@@ -55,7 +55,7 @@ struct AdComposer {
         let gap = Int(shortSide * 0.03)
         var stack = AdBlock.blocks(archetype: request.archetype, copy: request.copy)
         let available = area.height - (isMeme ? 0 : logoHeight + gap)
-        let fitted = try fit(&stack, width: area.width, height: available, family: family, gap: gap, report: &report)
+        let fitted = try fit(&stack, width: area.width, height: available, family: family, gap: gap, alignment: alignment, report: &report)
         let stackHeight = fitted.reduce(0) { $0 + $1.box.height } + gap * max(0, fitted.count - 1)
 
         var cursor: Int
@@ -104,11 +104,13 @@ struct AdComposer {
 
     /// Renders the stack at the largest scale that fits; drops the body text, then shortens
     /// the headline, before giving up (which fails the preflight).
-    func fit(_ stack: inout [AdBlock], width: Int, height: Int, family: String, gap: Int, report: inout PreflightReport) throws -> [FittedBlock] {
+    func fit(
+        _ stack: inout [AdBlock], width: Int, height: Int, family: String, gap: Int, alignment: RasterImage.Alignment, report: inout PreflightReport
+    ) throws -> [FittedBlock] {
         var scale = 1.0
         var shortened = 0
         while true {
-            let rendered = try stack.map { try render($0, width: width, family: family, scale: scale) }
+            let rendered = try stack.map { try render($0, width: width, family: family, scale: scale, alignment: alignment) }
             let total = rendered.reduce(0) { $0 + $1.box.height } + gap * max(0, rendered.count - 1)
             let tooWide = rendered.contains { $0.box.width > width }
             if total <= height && !tooWide { return rendered }
@@ -132,7 +134,7 @@ struct AdComposer {
         }
     }
 
-    func render(_ block: AdBlock, width: Int, family: String, scale: Double) throws -> FittedBlock {
+    func render(_ block: AdBlock, width: Int, family: String, scale: Double, alignment: RasterImage.Alignment) throws -> FittedBlock {
         let size = max(12, Int(shortSide * block.relativeSize * scale))
         let padding: (Int, Int) =
             switch block.role {
@@ -144,7 +146,7 @@ struct AdComposer {
         let font = [family, block.weight, String(size)].filter { !$0.isEmpty }.joined(separator: " ")
         let mask = try RasterImage.text(
             markup: Self.escape(block.text), font: font, width: max(1, width - 2 * padding.0),
-            alignment: block.role == .caption ? .centre : .left, lineSpacing: size / 8)
+            alignment: block.role == .caption ? .centre : alignment, lineSpacing: size / 8)
         var box = Box(x: 0, y: 0, width: mask.width + 2 * padding.0, height: mask.height + 2 * padding.1)
         if block.role == .caption { box.width = width }
         return FittedBlock(block: block, mask: mask, box: box, padding: padding)

@@ -59,6 +59,10 @@ int blumpo_vips_region_luminance(BlumpoImage *image, int left, int top, int widt
  * visible pixels (0..1). */
 int blumpo_vips_mean_color(BlumpoImage *image, double *r, double *g, double *b, double *coverage);
 
+/* The image as packed 8-bit RGB pixels (alpha flattened onto white), row by row. Freed with
+ * blumpo_vips_free. */
+int blumpo_vips_pixels(BlumpoImage *image, void **data, size_t *length);
+
 void blumpo_vips_release(BlumpoImage *image);
 void blumpo_vips_free(void *data);
 /* The last error message of this thread, cleared by the call. Caller frees with blumpo_vips_free. */
