@@ -59,7 +59,10 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     let brandServices = try BrandServices(configuration: configuration, logger: dependencies.logger)
     BrandRoutes(brands: BrandService(client: dependencies.client, blobs: brandServices.blobs)).register(on: router)
     if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
-    GenerationRoutes(jobs: JobService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client).register(on: router)
+    GenerationRoutes(
+        jobs: JobService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client,
+        callbacks: N8NCallbacks(client: dependencies.client, blobs: brandServices.blobs, fetcher: brandServices.fetcher)
+    ).register(on: router)
     return router
 }
 

@@ -1,5 +1,6 @@
 import Accounts
 import Billing
+import AsyncHTTPClient
 import Brands
 public import Generation
 public import Logging
@@ -28,7 +29,10 @@ public struct BackgroundWork: Sendable {
         let brands = try BrandServices(configuration: configuration, logger: logger)
         registry.register(CrawlBrandWebsite(extraction: brands.extraction))
         registry.register(RunExtractionStep(extraction: brands.extraction))
-        registry.register(RunVariant(runner: VariantRunner(blobs: brands.blobs, renderer: renderer ?? BuiltinRenderer()), options: Self.options(RunVariant.defaultOptions, queue)))
+        let n8n = configuration.n8n.map { N8NRunner(settings: $0, http: .shared) }
+        registry.register(
+            RunVariant(
+                runner: VariantRunner(blobs: brands.blobs, renderer: renderer ?? BuiltinRenderer(), n8n: n8n), options: Self.options(RunVariant.defaultOptions, queue)))
         registry.register(SweepStaleJobs())
         self.registry = registry
         schedules = [

@@ -8,10 +8,12 @@ public import Storage
 public struct BrandServices: Sendable {
     public let blobs: any BlobStore
     public let extraction: BrandExtraction
+    /// The SSRF-safe fetcher every server-side download goes through.
+    public let fetcher: SafeFetcher
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         blobs = try Self.blobStore(configuration)
-        let fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: configuration.fetchAllowPrivate))
+        fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: configuration.fetchAllowPrivate))
         let llm: (any LLMClient)? = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
         extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
     }

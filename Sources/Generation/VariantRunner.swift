@@ -12,11 +12,13 @@ import TaskQueue
 public struct VariantRunner: Sendable {
     let blobs: any BlobStore
     let renderer: any AdRenderer
+    let n8n: N8NRunner?
     let jobs = JobStore()
 
-    public init(blobs: any BlobStore, renderer: any AdRenderer = BuiltinRenderer()) {
+    public init(blobs: any BlobStore, renderer: any AdRenderer = BuiltinRenderer(), n8n: N8NRunner? = nil) {
         self.blobs = blobs
         self.renderer = renderer
+        self.n8n = n8n
     }
 
     struct VariantEnded: Error {}
@@ -35,8 +37,12 @@ public struct VariantRunner: Sendable {
             return (variant, job)
         }
         guard let (variant, job) = started else { return }
-        guard variant.workflowUID.hasPrefix("builtin:") else { throw PermanentTaskError("workflow \(variant.workflowUID) has no runner here") }
         guard let format = AdFormat(parsing: variant.format) else { throw PermanentTaskError("unknown format \(variant.format)") }
+        if variant.workflowUID.hasPrefix("n8n:") {
+            try await startExternal(variant, job: job, format: format, client: client, logger: logger)
+            return
+        }
+        guard variant.workflowUID.hasPrefix("builtin:") else { throw PermanentTaskError("workflow \(variant.workflowUID) has no runner here") }
         let customPhotos = job.productPhotoMode == "brand" ? [] : (job.productPhotoURLs ?? [])
         guard let brandID = job.brandID, let (kit, insights) = try await BrandKitLoader(blobs: blobs).load(brandID, productPhotos: customPhotos, client: client, logger: logger)
         else { throw PermanentTaskError("the job's brand no longer exists") }
@@ -83,6 +89,32 @@ public struct VariantRunner: Sendable {
             try? await blobs.delete(key)
             logger.info("variant ended before its image was recorded", metadata: ["variant.id": "\(variant.id)"])
         }
+    }
+
+    /// Hands the variant to n8n; it stays running until the signed callback or its deadline.
+    func startExternal(_ variant: GenerationVariant, job: GenerationJob, format: AdFormat, client: PostgresClient, logger: Logger) async throws {
+        guard let n8n else { throw PermanentTaskError("workflow \(variant.workflowUID) needs n8n, and N8N_BASE_URL is not set") }
+        let loaded = try await client.withConnection { connection -> (Brand, InsightFields?, String)? in
+            guard let brandID = job.brandID, let brand = try await BrandStore().find(brandID, on: connection, logger: logger) else { return nil }
+            let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
+            let fresh = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let secret = try await connection.query(
+                "UPDATE generation_job SET callback_secret = coalesce(callback_secret, \(fresh)) WHERE id = \(job.id) RETURNING callback_secret",
+                logger: logger
+            ).collect().first?.decode(String.self) ?? fresh
+            try await connection.query(
+                "UPDATE generation_variant SET deadline_at = now() + make_interval(secs => \(Double(n8n.settings.deadline.components.seconds))) WHERE id = \(variant.id)",
+                logger: logger)
+            return (brand, insights, secret)
+        }
+        guard let (brand, insights, secret) = loaded else { throw PermanentTaskError("the job's brand no longer exists") }
+        let seed = Self.seed(job) &+ UInt64(variant.position)
+        let copy = CopyWriter().write(
+            archetype: variant.archetypeCode, brandName: brand.name, insights: insights, painPoints: job.selectedPainPoints ?? [],
+            inputs: Self.strings(job.archetypeInputs), formatCode: format.code, seed: seed)
+        try await n8n.start(
+            path: String(variant.workflowUID.dropFirst("n8n:".count)), variant: variant, job: job, brand: brand, insights: insights, copy: copy,
+            format: format, secret: secret, logger: logger)
     }
 
     /// Marks a variant failed for good and settles the job if it was the last open one.

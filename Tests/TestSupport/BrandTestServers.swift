@@ -62,3 +62,20 @@ public final class VercelBlobTestServer: PythonTestServer, @unchecked Sendable {
     public init() throws { try super.init(script: "vercel_blob_server.py", port: nil) }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 }
+
+/// An n8n stand-in (see `Servers/n8n_server.py`): webhooks that acknowledge, then call back.
+public final class N8NTestServer: PythonTestServer, @unchecked Sendable {
+    public static let webhookKey = "n8n-test-key"
+    public init() throws { try super.init(script: "n8n_server.py", port: nil) }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Webhook calls received: `{path, key, body}`.
+    public func requests() -> [[String: Any]] { lines("requests.jsonl") }
+    /// Callbacks sent: `{body, signature, status}`.
+    public func callbacks() -> [[String: Any]] { lines("callbacks.jsonl") }
+
+    private func lines(_ file: String) -> [[String: Any]] {
+        let text = (try? String(contentsOfFile: directory + "/" + file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+}

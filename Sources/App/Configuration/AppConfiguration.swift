@@ -5,6 +5,7 @@ import Foundation
 public import Logging
 public import Brands
 public import Storage
+public import Generation
 
 /// Every setting the program reads, parsed and checked once at start-up.
 ///
@@ -34,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var fetchAllowPrivate: Bool
     /// The insights model; nil uses the offline extractor.
     public var llm: LLMSettings?
+    /// n8n workflows (`n8n:<path>`); nil when `N8N_BASE_URL` is unset.
+    public var n8n: N8NSettings?
 
     /// Where blobs live (`BLOB_STORE`).
     public enum BlobSettings: Sendable {
@@ -106,6 +109,16 @@ public struct AppConfiguration: Sendable {
             llm = LLMSettings(baseURL: base, apiKey: settings.optionalString("LLM_API_KEY"), model: settings.optionalString("LLM_MODEL") ?? "gpt-4o-mini")
         } else {
             llm = nil
+        }
+        if let base = try settings.url("N8N_BASE_URL") {
+            guard let key = settings.optionalString("N8N_WEBHOOK_KEY") else {
+                throw ConfigurationError(variable: "N8N_WEBHOOK_KEY", value: "", accepted: "the key n8n's webhooks expect (required with N8N_BASE_URL)")
+            }
+            var n8n = N8NSettings(baseURL: base, webhookKey: key, callbackURL: baseURL + "/api/v1/workflows/callback")
+            n8n.deadline = .seconds(try settings.integer("N8N_CALLBACK_TIMEOUT_SECONDS", default: 600, range: 1...86400))
+            self.n8n = n8n
+        } else {
+            n8n = nil
         }
         auth = AuthSettings()
         auth.codeRequestsPerEmailPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_EMAIL_HOUR", default: 10, range: 1...100_000)

@@ -10,6 +10,7 @@ import PostgresNIO
 struct GenerationRoutes: Sendable {
     let jobs: JobService
     let client: PostgresClient
+    let callbacks: N8NCallbacks
 
     func register(on router: Router<AppRequestContext>) {
         router.get("api/v1/archetypes") { _, context -> [Catalog.ArchetypeListing] in
@@ -59,6 +60,13 @@ struct GenerationRoutes: Sendable {
                 body: ResponseBody { [jobs, logger = context.logger] writer in
                     try await JobEventStream(jobs: jobs, jobID: id, userID: userID, logger: logger).write(to: &writer)
                 })
+        }
+
+        router.post("api/v1/workflows/callback") { request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 20 << 20)
+            try await callbacks.handle(
+                body: Array(buffer: body), signature: request.headers[HTTPField.Name("X-Blumpo-Signature")!], logger: context.logger)
+            return .noContent
         }
 
         let images = router.group("api/v1/ad-images", context: AuthenticatedContext.self)

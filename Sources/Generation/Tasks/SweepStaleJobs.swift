@@ -13,6 +13,18 @@ public struct SweepStaleJobs: TaskHandler {
     public init() {}
 
     public func run(_ payload: EmptyPayload, context: TaskContext) async throws {
+        // External workflows that did not call back in time.
+        let silent = try await context.client.withConnection { connection in
+            try await connection.query(
+                """
+                UPDATE generation_variant SET status = 'FAILED', error = 'the workflow did not call back in time', finished_at = now()
+                WHERE status = 'RUNNING' AND deadline_at < now() RETURNING job_id
+                """, logger: context.logger
+            ).collect().map { try $0.decode(UUID.self) }
+        }
+        for jobID in Set(silent) {
+            try await context.client.transaction(logger: context.logger) { try await JobSettlement().finishIfDone(jobID, on: $0, logger: context.logger) }
+        }
         let stale = try await context.client.withConnection { connection in
             try await connection.query(
                 "SELECT id FROM generation_job WHERE status IN ('QUEUED', 'RUNNING') AND deadline_at < now() ORDER BY deadline_at LIMIT 200",

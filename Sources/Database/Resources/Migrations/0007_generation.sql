@@ -21,6 +21,8 @@ CREATE TABLE generation_variant (
     status         text NOT NULL DEFAULT 'QUEUED' CHECK (status IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED')),
     ad_image_id    uuid REFERENCES ad_image (id) ON DELETE SET NULL,
     error          text,
+    -- An external workflow that has not called back by then has failed.
+    deadline_at    timestamptz,
     started_at     timestamptz,
     finished_at    timestamptz,
     created_at     timestamptz NOT NULL DEFAULT now(),

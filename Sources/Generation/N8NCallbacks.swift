@@ -1,0 +1,110 @@
+import Billing
+public import Brands
+import Core
+public import Foundation
+import Imaging
+public import Logging
+public import PostgresNIO
+public import Storage
+
+/// `POST /api/v1/workflows/callback`: an external workflow reports its variant's outcome.
+///
+/// The body is verified with the job's secret (`X-Blumpo-Signature`, five-minute window);
+/// unknown variants are 404, a bad or foreign signature 401, a variant that already ended
+/// (a replay, a late call) 409. Image URLs are fetched under the SSRF rules; every image is
+/// decoded and re-encoded before it is stored.
+public struct N8NCallbacks: Sendable {
+    let client: PostgresClient
+    let blobs: any BlobStore
+    let fetcher: SafeFetcher
+    let jobs = JobStore()
+
+    public init(client: PostgresClient, blobs: any BlobStore, fetcher: SafeFetcher) {
+        self.client = client
+        self.blobs = blobs
+        self.fetcher = fetcher
+    }
+
+    struct Callback: Decodable {
+        struct Image: Decodable {
+            let url: String?
+            let base64: String?
+            let width: Int?
+            let height: Int?
+            let format: String?
+        }
+        let variantID: String
+        let status: String
+        let images: [Image]?
+        let error: String?
+        enum CodingKeys: String, CodingKey { case status, images, error, variantID = "variant_id" }
+    }
+
+    public func handle(body: [UInt8], signature: String?, logger: Logger) async throws {
+        guard let callback = try? JSONDecoder().decode(Callback.self, from: Data(body)), let variantID = UUID(uuidString: callback.variantID) else {
+            throw AppError.badRequest(code: "CALLBACK_INVALID", detail: "The body must be {variant_id, status, images, error?}.")
+        }
+        let found = try await client.withConnection { connection -> (GenerationVariant, GenerationJob, String?)? in
+            guard let variant = try await jobs.variant(variantID, on: connection, logger: logger),
+                let job = try await jobs.job(variant.jobID, on: connection, logger: logger)
+            else { return nil }
+            let secret = try await connection.query("SELECT callback_secret FROM generation_job WHERE id = \(job.id)", logger: logger)
+                .collect().first?.decode(String?.self) ?? nil
+            return (variant, job, secret)
+        }
+        guard let (variant, job, secret) = found, variant.workflowUID.hasPrefix("n8n:") else { throw AppError.notFound("Variant") }
+        guard let secret, let signature else { throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature is missing.") }
+        do {
+            try StripeSignature(secret: secret).verify(payload: body, header: signature)
+        } catch {
+            throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature does not verify.")
+        }
+        guard variant.status.isOpen else {
+            throw AppError.conflict(code: "VARIANT_FINISHED", detail: "This variant already ended (\(variant.status.rawValue)).")
+        }
+        guard callback.status.lowercased() == "succeeded", let first = callback.images?.first else {
+            try await fail(variant, error: callback.error ?? "the workflow reported \(callback.status)", logger: logger)
+            return
+        }
+        let image: EncodedImage
+        do {
+            let data = try await bytes(of: first)
+            let output = ImageFormat(rawValue: VariantRunner.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
+            let format = AdFormat(parsing: variant.format) ?? .square
+            image = try await ImageCodec.reencode(data, maxWidth: format.width, maxHeight: format.height, as: output)
+        } catch {
+            try await fail(variant, error: "the workflow's image was refused: \(error)", logger: logger)
+            throw AppError.validation(["images": "could not be used: \(error)"])
+        }
+        let key = try BlobKey.adImage(
+            userID: job.userID.uuidString, jobID: job.id.uuidString, imageID: variant.id.uuidString, fileExtension: image.format.fileExtension)
+        let url = try await blobs.put(image.data, key: key, contentType: image.format.contentType)
+        let ended = try await client.transaction(logger: logger) { connection -> Bool in
+            try await jobs.insertImage(
+                id: variant.id, variant: variant, job: job, key: key.path, url: url, bytes: image.data.count, width: image.width, height: image.height,
+                format: image.format.rawValue, copyJSON: "null", preflightJSON: #"{"external": true}"#,
+                title: "\(variant.archetypeCode.replacingOccurrences(of: "_", with: " ")) · \(variant.format)", on: connection, logger: logger)
+            guard try await jobs.finishVariant(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
+                throw AppError.conflict(code: "VARIANT_FINISHED", detail: "This variant already ended.")
+            }
+            try await JobSettlement().finishIfDone(job.id, on: connection, logger: logger)
+            return true
+        }
+        logger.info("workflow callback stored an image", metadata: ["variant.id": "\(variant.id)", "stored": "\(ended)"])
+    }
+
+    func bytes(of image: Callback.Image) async throws -> Data {
+        if let base64 = image.base64 {
+            guard let data = Data(base64Encoded: base64) else { throw ImageError("invalid base64") }
+            return data
+        }
+        guard let url = image.url else { throw ImageError("an image needs a url or base64") }
+        return try await fetcher.fetch(url, limits: .image).body
+    }
+
+    func fail(_ variant: GenerationVariant, error: String, logger: Logger) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await VariantRunner.fail(variant.id, error: error, on: connection, logger: logger)
+        }
+    }
+}
