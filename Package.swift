@@ -186,7 +186,7 @@ let package = Package(
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
-                "Billing", "Brands", "Core", "Database", "HTMLParser", "Imaging", "TaskQueue",
+                "Billing", "Brands", "Core", "Database", "Generation", "HTMLParser", "Imaging", "TaskQueue",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

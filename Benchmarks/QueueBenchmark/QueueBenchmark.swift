@@ -19,10 +19,16 @@ struct QueueBenchmark {
 
     static func main() async {
         do {
-            // BENCH_ONLY=extraction runs only the extraction benchmark (no database).
-            if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "extraction" {
+            // BENCH_ONLY=extraction or render runs only that benchmark (no database).
+            switch ProcessInfo.processInfo.environment["BENCH_ONLY"] {
+            case "extraction":
                 try await ExtractionBenchmark.run()
                 return
+            case "render":
+                try await RenderBenchmark.run()
+                return
+            default:
+                break
             }
             let bootstrap = try await DatabaseBootstrap.prepare(
                 databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"], dataDirectory: ".blumpo/bench", logger: logger)

@@ -7,6 +7,8 @@ struct AdComposer {
     let request: RenderRequest
     let template: String
     let attempt: Int
+    /// What was drawn, in order.
+    let recorder = OperationRecorder()
 
     var width: Int { request.format.width }
     var height: Int { request.format.height }
@@ -23,27 +25,34 @@ struct AdComposer {
         let margin = Int(shortSide * 0.06)
         let (r, g, b) = palette.panel.channels
         var canvas = try RasterImage.solid(width: width, height: height, red: r, green: g, blue: b)
+        recorder.add(.canvas(width: width, height: height, rgb: [r, g, b]))
         let photo = request.kit.photos.first
         let isMeme = request.archetype == "meme"
         var area = safe
         var alignment = RasterImage.Alignment.centre
 
         if isMeme {
-            if let photo, template != "plain" { canvas = try canvas.drawing(try .cover(photo, width: width, height: height), x: 0, y: 0) }
+            if let photo, template != "plain" {
+                canvas = try canvas.drawing(try .cover(photo, width: width, height: height), x: 0, y: 0)
+                recorder.add(.photo(x: 0, y: 0, width: width, height: height))
+            }
         } else if template == "split", let photo {
             alignment = .left
             if width * 10 > height * 13 {
                 let photoWidth = width / 2
                 canvas = try canvas.drawing(try .cover(photo, width: photoWidth, height: height), x: width - photoWidth, y: 0)
+                recorder.add(.photo(x: width - photoWidth, y: 0, width: photoWidth, height: height))
                 area = Box(x: 0, y: 0, width: width - photoWidth - margin, height: height).intersection(safe)
             } else {
                 let photoHeight = Int(Double(height) * (height > width * 3 / 2 ? 0.40 : 0.46))
                 canvas = try canvas.drawing(try .cover(photo, width: width, height: photoHeight), x: 0, y: 0)
+                recorder.add(.photo(x: 0, y: 0, width: width, height: photoHeight))
                 area = Box(x: 0, y: photoHeight + margin / 2, width: width, height: height - photoHeight - margin / 2).intersection(safe)
             }
         } else if template == "poster" {
             let (ar, ag, ab) = palette.accent.channels
             canvas = try canvas.drawing(try .solid(width: width, height: max(8, height / 60), red: ar, green: ag, blue: ab), x: 0, y: 0)
+            recorder.add(.rect(x: 0, y: 0, width: width, height: max(8, height / 60), rgb: [ar, ag, ab]))
         }
 
         var report = PreflightReport(
@@ -100,6 +109,12 @@ struct AdComposer {
         /// The block's full box (the button or badge around the text included).
         var box: Box
         let padding: (Int, Int)
+        /// How the mask was made (recorded for replays).
+        let markup: String
+        let font: String
+        let wrapWidth: Int
+        let alignment: RasterImage.Alignment
+        let spacing: Int
     }
 
     /// Renders the stack at the largest scale that fits; drops the body text, then shortens
@@ -144,12 +159,15 @@ struct AdComposer {
             default: (0, 0)
             }
         let font = [family, block.weight, String(size)].filter { !$0.isEmpty }.joined(separator: " ")
-        let mask = try RasterImage.text(
-            markup: Self.escape(block.text), font: font, width: max(1, width - 2 * padding.0),
-            alignment: block.role == .caption ? .centre : alignment, lineSpacing: size / 8)
+        let markup = Self.escape(block.text)
+        let wrapWidth = max(1, width - 2 * padding.0)
+        let textAlignment: RasterImage.Alignment = block.role == .caption ? .centre : alignment
+        let mask = try RasterImage.text(markup: markup, font: font, width: wrapWidth, alignment: textAlignment, lineSpacing: size / 8)
         var box = Box(x: 0, y: 0, width: mask.width + 2 * padding.0, height: mask.height + 2 * padding.1)
         if block.role == .caption { box.width = width }
-        return FittedBlock(block: block, mask: mask, box: box, padding: padding)
+        return FittedBlock(
+            block: block, mask: mask, box: box, padding: padding, markup: markup, font: font, wrapWidth: wrapWidth, alignment: textAlignment,
+            spacing: size / 8)
     }
 
     /// Draws a block's background (button, badge, caption strip), then its text in the colour
@@ -160,17 +178,21 @@ struct AdComposer {
         case .button, .badge:
             let (r, g, b) = palette.accent.channels
             canvas = try canvas.drawing(try .solid(width: box.width, height: box.height, red: r, green: g, blue: b), x: box.x, y: box.y)
+            recorder.add(.rect(x: box.x, y: box.y, width: box.width, height: box.height, rgb: [r, g, b]))
         case .caption:
             canvas = try canvas.drawing(try .solid(width: box.width, height: box.height, red: 0, green: 0, blue: 0), x: box.x, y: box.y)
+            recorder.add(.rect(x: box.x, y: box.y, width: box.width, height: box.height, rgb: [0, 0, 0]))
         default:
             break
         }
         let textX = item.block.role == .caption ? box.x + (box.width - item.mask.width) / 2 : box.x + item.padding.0
         let textY = box.y + item.padding.1
         let behind = try canvas.luminance(x: textX, y: textY, width: item.mask.width, height: item.mask.height)
+        recorder.add(.measure(x: textX, y: textY, width: item.mask.width, height: item.mask.height))
         let (color, contrast) = Palette.text(minimum: behind.minimum, maximum: behind.maximum)
         report.minimumContrast = min(report.minimumContrast, (contrast * 100).rounded() / 100)
         let (r, g, b) = color.channels
+        recorder.add(.text(markup: item.markup, font: item.font, wrapWidth: item.wrapWidth, align: Int(item.alignment.rawValue), spacing: item.spacing, x: textX, y: textY, rgb: [r, g, b]))
         return try canvas.drawing(try item.mask.colorized(red: r, green: g, blue: b), x: textX, y: textY)
     }
 
@@ -186,12 +208,15 @@ struct AdComposer {
         }
         guard let logo else {
             let size = max(16, box.height * 3 / 5)
-            let mask = try RasterImage.text(markup: "<b>\(Self.escape(request.kit.name))</b>", font: "\(family) \(size)", width: box.width * 2)
+            let markup = "<b>\(Self.escape(request.kit.name))</b>"
+            let mask = try RasterImage.text(markup: markup, font: "\(family) \(size)", width: box.width * 2)
             let x = Self.aligned(box, mask.width, alignment)
             let behind = try canvas.luminance(x: x, y: box.y, width: mask.width, height: mask.height)
+            recorder.add(.measure(x: x, y: box.y, width: mask.width, height: mask.height))
             let (color, contrast) = Palette.text(minimum: behind.minimum, maximum: behind.maximum)
             let (r, g, b) = color.channels
             canvas = try canvas.drawing(try mask.colorized(red: r, green: g, blue: b), x: x, y: box.y)
+            recorder.add(.text(markup: markup, font: "\(family) \(size)", wrapWidth: box.width * 2, align: 0, spacing: 0, x: x, y: box.y, rgb: [r, g, b]))
             report.logoPresent = true
             report.logoLegible = contrast >= Self.logoContrast
             return (canvas, Box(x: x, y: box.y, width: mask.width, height: mask.height))
@@ -201,6 +226,7 @@ struct AdComposer {
         let ink = try logo.meanColor()
         let logoColor = Color(red: ink.red / 255, green: ink.green / 255, blue: ink.blue / 255)
         let behind = try canvas.luminance(x: x, y: y, width: logo.width, height: logo.height)
+        recorder.add(.measure(x: x, y: y, width: logo.width, height: logo.height))
         var contrast = Palette.worstContrast(of: logoColor, minimum: behind.mean, maximum: behind.mean)
         var drawnBox = Box(x: x, y: y, width: logo.width, height: logo.height)
         if contrast < Self.logoContrast {
@@ -210,10 +236,12 @@ struct AdComposer {
             x = min(max(x, box.x + pad), box.x + box.width - logo.width - pad)
             let (r, g, b) = chip.channels
             canvas = try canvas.drawing(try .solid(width: logo.width + 2 * pad, height: logo.height + 2 * pad, red: r, green: g, blue: b), x: x - pad, y: y - pad)
+            recorder.add(.rect(x: x - pad, y: y - pad, width: logo.width + 2 * pad, height: logo.height + 2 * pad, rgb: [r, g, b]))
             contrast = logoColor.contrast(with: chip)
             drawnBox = Box(x: x - pad, y: y - pad, width: logo.width + 2 * pad, height: logo.height + 2 * pad)
         }
         canvas = try canvas.drawing(logo, x: x, y: y)
+        recorder.add(.logo(x: x, y: y, width: box.width, height: box.height))
         report.logoPresent = true
         report.logoLegible = contrast >= Self.logoContrast && logo.height >= 24
         return (canvas, drawnBox)
@@ -231,4 +259,10 @@ struct AdComposer {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
+}
+
+/// Collects the drawing steps of one composition (one thread, one composition).
+final class OperationRecorder: @unchecked Sendable {
+    private(set) var operations: [DrawOperation] = []
+    func add(_ operation: DrawOperation) { operations.append(operation) }
 }

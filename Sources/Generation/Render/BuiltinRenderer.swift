@@ -21,11 +21,12 @@ public struct BuiltinRenderer: Sendable {
         let order = [first] + templates.filter { $0 != first } + ["plain"]
         var problems: [String] = []
         for (index, template) in order.enumerated() {
-            let (image, report) = try AdComposer(request: request, template: template, attempt: index + 1).compose()
+            let composer = AdComposer(request: request, template: template, attempt: index + 1)
+            let (image, report) = try composer.compose()
             if report.passed {
                 return RenderedAd(
                     data: try image.encoded(as: request.output, quality: request.quality), format: request.output, width: image.width,
-                    height: image.height, template: template, preflight: report)
+                    height: image.height, template: template, preflight: report, operations: composer.recorder.operations)
             }
             problems += report.problems.map { "\(template): \($0)" }
         }

@@ -89,6 +89,8 @@ public struct RenderedAd: Sendable {
     public let height: Int
     public let template: String
     public let preflight: PreflightReport
+    /// The drawing steps of the layout that passed.
+    public let operations: [DrawOperation]
 }
 
 /// The preflight of one rendered ad, stored with the image.
