@@ -268,7 +268,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["Generation", "Brands", "Core", "Imaging"],
+            dependencies: [
+                "Generation", "Brands", "Core", "Imaging", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),

@@ -32,7 +32,8 @@ public struct BackgroundWork: Sendable {
         let n8n = configuration.n8n.map { N8NRunner(settings: $0, http: .shared) }
         registry.register(
             RunVariant(
-                runner: VariantRunner(blobs: brands.blobs, renderer: renderer ?? BuiltinRenderer(), n8n: n8n), options: Self.options(RunVariant.defaultOptions, queue)))
+                runner: VariantRunner(blobs: brands.blobs, renderer: renderer ?? BuiltinRenderer(), n8n: n8n, llm: brands.llm),
+                options: Self.options(RunVariant.defaultOptions, queue)))
         registry.register(SweepStaleJobs())
         self.registry = registry
         schedules = [

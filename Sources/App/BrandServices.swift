@@ -10,11 +10,13 @@ public struct BrandServices: Sendable {
     public let extraction: BrandExtraction
     /// The SSRF-safe fetcher every server-side download goes through.
     public let fetcher: SafeFetcher
+    /// The language model for insights and ad copy, when `LLM_BASE_URL` is set.
+    public let llm: (any LLMClient)?
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         blobs = try Self.blobStore(configuration)
         fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: configuration.fetchAllowPrivate))
-        let llm: (any LLMClient)? = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
+        llm = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
         extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
     }
 

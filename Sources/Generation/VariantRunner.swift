@@ -1,4 +1,4 @@
-import Brands
+public import Brands
 import Core
 public import Foundation
 import Imaging
@@ -13,12 +13,29 @@ public struct VariantRunner: Sendable {
     let blobs: any BlobStore
     let renderer: any AdRenderer
     let n8n: N8NRunner?
+    /// Writes the copy when configured; templates otherwise.
+    let llm: (any LLMClient)?
     let jobs = JobStore()
 
-    public init(blobs: any BlobStore, renderer: any AdRenderer = BuiltinRenderer(), n8n: N8NRunner? = nil) {
+    public init(blobs: any BlobStore, renderer: any AdRenderer = BuiltinRenderer(), n8n: N8NRunner? = nil, llm: (any LLMClient)? = nil) {
         self.blobs = blobs
         self.renderer = renderer
         self.n8n = n8n
+        self.llm = llm
+    }
+
+    func copy(
+        archetype: String, brandName: String, insights: InsightFields?, job: GenerationJob, format: AdFormat, seed: UInt64, logger: Logger
+    ) async -> AdCopy {
+        let inputs = Self.strings(job.archetypeInputs)
+        let painPoints = job.selectedPainPoints ?? []
+        if let llm {
+            return await LLMCopyWriter(client: llm).write(
+                archetype: archetype, brandName: brandName, insights: insights, painPoints: painPoints, inputs: inputs, formatCode: format.code,
+                seed: seed, logger: logger)
+        }
+        return CopyWriter().write(
+            archetype: archetype, brandName: brandName, insights: insights, painPoints: painPoints, inputs: inputs, formatCode: format.code, seed: seed)
     }
 
     struct VariantEnded: Error {}
@@ -48,10 +65,7 @@ public struct VariantRunner: Sendable {
         else { throw PermanentTaskError("the job's brand no longer exists") }
 
         let seed = Self.seed(job) &+ UInt64(variant.position)
-        let inputs = Self.strings(job.archetypeInputs)
-        let copy = CopyWriter().write(
-            archetype: variant.archetypeCode, brandName: kit.name, insights: insights, painPoints: job.selectedPainPoints ?? [], inputs: inputs,
-            formatCode: format.code, seed: seed)
+        let copy = await copy(archetype: variant.archetypeCode, brandName: kit.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
         let output = ImageFormat(rawValue: Self.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
         let quality = Self.number(job.params, "quality").map { Int($0) } ?? 88
         let ad: RenderedAd
@@ -109,9 +123,7 @@ public struct VariantRunner: Sendable {
         }
         guard let (brand, insights, secret) = loaded else { throw PermanentTaskError("the job's brand no longer exists") }
         let seed = Self.seed(job) &+ UInt64(variant.position)
-        let copy = CopyWriter().write(
-            archetype: variant.archetypeCode, brandName: brand.name, insights: insights, painPoints: job.selectedPainPoints ?? [],
-            inputs: Self.strings(job.archetypeInputs), formatCode: format.code, seed: seed)
+        let copy = await copy(archetype: variant.archetypeCode, brandName: brand.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
         try await n8n.start(
             path: String(variant.workflowUID.dropFirst("n8n:".count)), variant: variant, job: job, brand: brand, insights: insights, copy: copy,
             format: format, secret: secret, logger: logger)
