@@ -101,12 +101,15 @@ public struct JobStore: Sendable {
     }
 
     /// Moves a queued variant to running (and its job with it); nil when it is no longer runnable.
+    /// A running variant (a retry) stays runnable until its job is settled.
     public func startVariant(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> GenerationVariant? {
         let rows = try await connection.query(
             """
             UPDATE generation_variant v SET status = 'RUNNING', started_at = coalesce(v.started_at, now())
             FROM generation_job j
-            WHERE v.id = \(id) AND j.id = v.job_id AND v.status IN ('QUEUED', 'RUNNING') AND j.status IN ('QUEUED', 'RUNNING')
+            WHERE v.id = \(id) AND j.id = v.job_id AND j.completed_at IS NULL
+              -- A variant already running when its job was cancelled may finish (a retry included).
+              AND ((v.status = 'QUEUED' AND j.status IN ('QUEUED', 'RUNNING')) OR v.status = 'RUNNING')
             RETURNING v.id, v.job_id, v.position, v.archetype_code, v.workflow_id, v.workflow_uid, v.format, v.status, v.ad_image_id, v.error
             """, logger: logger
         ).collect()
