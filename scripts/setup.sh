@@ -25,6 +25,13 @@ pkg-config --exists libxml-2.0 2>/dev/null || need_debian+=(libxml2-dev)
 pkg-config --exists vips 2>/dev/null || need_debian+=(libvips-dev)
 pkg-config --exists libbrotlidec 2>/dev/null || need_debian+=(libbrotli-dev)
 
+# Font families the ad renderer maps brand fonts onto (sans, serif, display, mono). Golden
+# image tests expect these exact families.
+if command -v fc-list >/dev/null 2>&1; then families=$(fc-list : family 2>/dev/null); else families=""; fi
+for pair in "Inter:fonts-inter" "Lato:fonts-lato" "Open Sans:fonts-open-sans" "Roboto:fonts-roboto-unhinted" "Liberation Serif:fonts-liberation2" "DejaVu Sans:fonts-dejavu-core"; do
+    grep -q "^${pair%%:*}" <<<"$families" || need_debian+=("${pair##*:}")
+done
+
 # runuser lets a root-run blumpo hand the cluster to an unprivileged account.
 command -v runuser >/dev/null 2>&1 || need_debian+=(util-linux)
 
