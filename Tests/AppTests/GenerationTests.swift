@@ -229,6 +229,25 @@ struct GenerationContext: Sendable {
         }
     }
 
+    @Test func randomModePicksArchetypesFromTheSeed() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, token, brandID) = (g.client, g.token, g.brandID)
+            func archetypes(seed: Int) async throws -> [String] {
+                let created = try await client.json(
+                    .post, "/api/v1/generation-jobs",
+                    body: ["brand_id": brandID, "archetype_mode": "random", "formats": ["square", "story", "portrait", "landscape"], "params": ["seed": seed]],
+                    token: token)
+                #expect(created.status == .created)
+                #expect(created.body["archetype_code"] is NSNull)
+                return (created.body["variants"] as? [[String: Any]] ?? []).compactMap { $0["archetype_code"] as? String }
+            }
+            let first = try await archetypes(seed: 11)
+            #expect(first.count == 4)
+            #expect(try await archetypes(seed: 11) == first)
+            #expect(Set(first).isSubset(of: ["problem_solution", "testimonial", "competitor_comparison", "promotion_offer", "value_proposition", "meme"]))
+        }
+    }
+
     @Test func cancellingAQueuedJobRefundsItInFull() async throws {
         try await withGeneration(worker: false) { g in
             let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
