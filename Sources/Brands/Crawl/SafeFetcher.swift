@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 public import Foundation
+import Core
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -88,6 +89,29 @@ public struct SafeFetcher: Sendable {
         throw FetchError.tooManyRedirects(start.absoluteString)
     }
 
+    /// DNS lookups block a thread and cannot be cancelled, so they run on their own small pool
+    /// (never starving image work) and the fetch stops waiting for them at its timeout.
+    static let resolverPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
+
+    private func resolve(_ host: String, port: Int, timeout: Duration) async throws -> [String] {
+        let policy = self.policy
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        let promise = eventLoop.makePromise(of: [String].self)
+        let deadline = eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.inSeconds * 1e9))) {
+            promise.fail(FetchError.timedOut("resolving \(host)"))
+        }
+        Self.resolverPool.runIfActive(eventLoop: eventLoop) { try policy.resolve(host, port: port) }.whenComplete { result in
+            // Whichever comes first wins; a promise ignores a second completion.
+            deadline.cancel()
+            promise.completeWith(result)
+        }
+        return try await promise.futureResult.get()
+    }
+
     private enum Hop {
         case resource(FetchedResource)
         case redirect(String)
@@ -99,8 +123,7 @@ public struct SafeFetcher: Sendable {
         }
         guard let host = url.host, !host.isEmpty else { throw FetchError.invalidURL(url.absoluteString) }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
-        let policy = self.policy
-        let addresses = try await NIOThreadPool.singleton.runIfActive { try policy.resolve(host, port: port) }
+        let addresses = try await resolve(host, port: port, timeout: limits.timeout)
         var request: HTTPClientRequest
         if scheme == "http", let address = addresses.first {
             var components = URLComponents(url: url, resolvingAgainstBaseURL: true)!
