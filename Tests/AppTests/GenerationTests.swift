@@ -13,6 +13,10 @@ import TaskQueue
 import Testing
 import TestSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A renderer that fails for some formats and otherwise draws with the built-in one.
 struct FailingRenderer: AdRenderer {
     let failing: Set<String>
@@ -309,6 +313,43 @@ struct GenerationContext: Sendable {
             #expect(try await db.one("SELECT attempt FROM queue_task WHERE kind = 'generation.variant'", as: Int.self) == 2)
             #expect(try await db.one("SELECT count(*)::int FROM token_ledger WHERE reference_id = \("job:\(jobID)")", as: Int.self) == 1)
             #expect(try await balance(db, userID) == before - 50)
+        }
+    }
+
+    @Test func aWorkerProcessKilledMidRenderLeavesAJobThatStillFinishesAndSettlesOnce() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
+            let before = try await balance(db, userID)
+            let jobID = try #require(try await client.json(
+                .post, "/api/v1/generation-jobs",
+                body: ["brand_id": brandID, "archetype_code": "testimonial", "formats": ["square", "story", "portrait", "landscape", "widescreen"]], token: token
+            ).body["id"] as? String)
+            var environment = g.environment
+            environment["DATABASE_URL"] = db.endpoint.url
+            environment["BLUMPO_QUEUE_LEASE_SECONDS"] = "1"
+            environment["BLUMPO_QUEUE_MAINTENANCE_MS"] = "200"
+            environment["BLUMPO_LOG_LEVEL"] = "info"
+            let doomed = try RunningBlumpo(["worker", "--no-scheduler"], environment: environment)
+            let rendering = try await db.eventually(timeout: .seconds(60)) {
+                try await db.one("SELECT count(*)::int FROM generation_variant WHERE status = 'RUNNING'", as: Int.self) > 0
+            }
+            #expect(rendering, "\(doomed.output())")
+            doomed.signal(SIGKILL)
+            _ = try await doomed.waitForExit()
+            let interrupted = try await db.one("SELECT count(*)::int FROM generation_variant WHERE status = 'RUNNING'", as: Int.self)
+
+            let survivor = try RunningBlumpo(["worker", "--no-scheduler"], environment: environment)
+            let job = try await waitFinished(client, db, job: jobID, token: token)
+            survivor.signal(SIGTERM)
+            _ = try await survivor.waitForExit()
+            #expect(job["status"] as? String == "SUCCEEDED", "\(survivor.output())")
+            #expect((job["images"] as? [Any])?.count == 5)
+            // The kill landed mid-render: that variant's task ran a second time.
+            #expect(interrupted > 0)
+            #expect(try await db.one("SELECT max(attempt) FROM queue_task WHERE kind = 'generation.variant'", as: Int.self) >= 2)
+            #expect(try await db.one("SELECT count(*)::int FROM token_ledger WHERE reference_id = \("job:\(jobID)")", as: Int.self) == 1)
+            #expect(try await balance(db, userID) == before - 200)
+            #expect(try await reconciles(db))
         }
     }
 
