@@ -47,6 +47,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     router.add(middleware: AuthenticationMiddleware(auth: auth, adminEmails: configuration.adminEmails, allowedOrigin: configuration.origin))
     HealthRoutes(client: dependencies.client, migrator: try Migrator()).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
+    OpenAPIRoutes().register(on: router)
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
     AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)

@@ -1,0 +1,42 @@
+import App
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOFoundationCompat
+import Prometheus
+import Testing
+import TestSupport
+
+/// The OpenAPI document and the router agree: every route is documented and every documented
+/// operation exists.
+@Suite struct OpenAPITests {
+    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationExists() async throws {
+        try await TestDatabase.with { db in
+            let configuration = try AppConfiguration(environment: ["BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.path])
+            let router = try buildRouter(AppDependencies(configuration: configuration, client: db.client, metrics: PrometheusCollectorRegistry(), logger: db.logger))
+            let routes = Set(router.routes.map { route in
+                let path = "/" + route.path.description.split(separator: "/").map { $0 == "**" ? "{key}" : String($0) }.joined(separator: "/")
+                return "\(route.method.rawValue) \(path)"
+            })
+            let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as? [String: Any])
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in
+                operations.keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }.map { "\($0.uppercased()) \(path)" }
+            })
+            #expect(routes.subtracting(documented).sorted() == [], "routes missing from the document")
+            #expect(documented.subtracting(routes).sorted() == [], "documented operations without a route")
+        }
+    }
+
+    @Test func theDocumentIsServed() async throws {
+        try await withTestApp { client, _ in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                let document = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((document?["info"] as? [String: Any])?["title"] as? String == "Blumpo API")
+            }
+        }
+    }
+}
