@@ -1,3 +1,4 @@
+public import Core
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -66,19 +67,17 @@ public struct UserStore: Sendable {
         ).collect().first.map(Self.decode)
     }
 
-    /// Users whose email or name contains `query`, newest first, after the cursor `(created_at, id)`.
+    /// Users whose email or name contains `query`, newest first, after `cursor`.
     public func search(
-        query: String, after cursor: (Date, UUID)?, limit: Int, on connection: PostgresConnection, logger: Logger
+        query: String, after cursor: Keyset, limit: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [User] {
         let pattern = "%" + query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
-        let afterDate = cursor?.0 ?? Date.distantFuture
-        let afterID = cursor?.1 ?? UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!
         return try await connection.query(
             #"""
             SELECT \#(unescaped: Self.columns) FROM "user"
             WHERE (email ILIKE \#(pattern) OR coalesce(display_name, '') ILIKE \#(pattern))
-              AND (created_at, id) < (\#(afterDate), \#(afterID))
+              AND (created_at, id) < (\#(cursor.time), \#(cursor.id))
             ORDER BY created_at DESC, id DESC
             LIMIT \#(limit)
             """#, logger: logger

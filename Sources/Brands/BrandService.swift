@@ -95,17 +95,9 @@ public struct BrandService: Sendable {
     }
 
     public func list(userID: UUID, cursor: String?, limit: Int, logger: Logger) async throws -> Page<Brand> {
-        var after: (Date, UUID)?
-        if let cursor {
-            guard let decoded = TimeCursor(encoded: cursor), let id = UUID(uuidString: decoded.id) else {
-                throw AppError.validation(["cursor": "is not a cursor from this list"])
-            }
-            after = (decoded.time, id)
-        }
-        let items = try await client.withConnection { try await brands.list(userID: userID, after: after, limit: limit + 1, on: $0, logger: logger) }
-        let page = Array(items.prefix(limit))
-        let next = items.count > limit ? page.last.map { TimeCursor(time: $0.createdAt, id: $0.id.uuidString).encoded } : nil
-        return Page(items: page, nextCursor: next)
+        let after = try Keyset(cursor: cursor)
+        let rows = try await client.withConnection { try await brands.list(userID: userID, after: after, limit: limit + 1, on: $0, logger: logger) }
+        return Page(rows: rows, limit: limit) { ($0.createdAt, $0.id) }
     }
 
     public func update(_ id: UUID, userID: UUID, patch: BrandPatch, logger: Logger) async throws -> Detail {

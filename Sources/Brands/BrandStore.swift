@@ -1,3 +1,4 @@
+public import Core
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -64,13 +65,11 @@ public struct BrandStore: Sendable {
     }
 
     /// Live brands, newest first, after the cursor.
-    public func list(userID: UUID, after cursor: (Date, UUID)?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Brand] {
-        let afterDate = cursor?.0 ?? Date.distantFuture
-        let afterID = cursor?.1 ?? UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!
-        return try await connection.query(
+    public func list(userID: UUID, after cursor: Keyset, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Brand] {
+        try await connection.query(
             """
             SELECT \(unescaped: Self.columns) FROM brand
-            WHERE user_id = \(userID) AND NOT is_deleted AND (created_at, id) < (\(afterDate), \(afterID))
+            WHERE user_id = \(userID) AND NOT is_deleted AND (created_at, id) < (\(cursor.time), \(cursor.id))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """, logger: logger
         ).collect().map(Self.decode)

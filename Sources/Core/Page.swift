@@ -42,3 +42,40 @@ public struct TimeCursor: Sendable, Equatable {
         id = String(parts[1])
     }
 }
+
+/// Where a newest-first list continues: the rows strictly before `(time, id)` in
+/// `ORDER BY created_at DESC, id DESC`.
+public struct Keyset: Sendable, Equatable {
+    public let time: Date
+    public let id: UUID
+
+    /// Before every row: the first page.
+    public static let start = Keyset(time: .distantFuture, id: UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!)
+
+    public init(time: Date, id: UUID) {
+        self.time = time
+        self.id = id
+    }
+
+    /// The position a client's `cursor` names; the first page without one.
+    public init(cursor: String?) throws {
+        guard let cursor else {
+            self = .start
+            return
+        }
+        guard let decoded = TimeCursor(encoded: cursor), let id = UUID(uuidString: decoded.id) else {
+            throw AppError.validation(["cursor": "is not a cursor from this list"])
+        }
+        self.init(time: decoded.time, id: id)
+    }
+}
+
+extension Page {
+    /// A page from up to `limit + 1` rows fetched newest first: the extra row only says there
+    /// is more; the last row shown is where the next page starts.
+    public init(rows: [Item], limit: Int, position: (Item) -> (time: Date, id: UUID)) {
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map(position).map { TimeCursor(time: $0.time, id: $0.id.uuidString).encoded } : nil
+        self.init(items: items, nextCursor: next)
+    }
+}

@@ -79,12 +79,11 @@ public struct JobService: Sendable {
     }
 
     public func list(userID: UUID, brandID: UUID?, status: JobStatus?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<GenerationJob> {
-        let after = try Self.cursor(cursor)
-        let found = try await client.withConnection {
+        let after = try Keyset(cursor: cursor)
+        let rows = try await client.withConnection {
             try await jobs.jobs(userID: userID, brandID: brandID, status: status, after: after, limit: limit + 1, on: $0, logger: logger)
         }
-        let items = Array(found.prefix(limit))
-        return Page(items: items, nextCursor: found.count > limit ? items.last.map { TimeCursor(time: $0.createdAt, id: $0.id.uuidString).encoded } : nil)
+        return Page(rows: rows, limit: limit) { ($0.createdAt, $0.id) }
     }
 
     /// Cancels a queued or running job: variants not started are skipped; a job with nothing
@@ -106,12 +105,11 @@ public struct JobService: Sendable {
     }
 
     public func images(userID: UUID, jobID: UUID?, brandID: UUID?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<AdImage> {
-        let after = try Self.cursor(cursor)
-        let found = try await client.withConnection {
+        let after = try Keyset(cursor: cursor)
+        let rows = try await client.withConnection {
             try await jobs.images(userID: userID, jobID: jobID, brandID: brandID, after: after, limit: limit + 1, on: $0, logger: logger)
         }
-        let items = Array(found.prefix(limit))
-        return Page(items: items, nextCursor: found.count > limit ? items.last.map { TimeCursor(time: $0.createdAt, id: $0.id.uuidString).encoded } : nil)
+        return Page(rows: rows, limit: limit) { ($0.createdAt, $0.id) }
     }
 
     public func image(_ id: UUID, userID: UUID, logger: Logger) async throws -> AdImage {
@@ -130,13 +128,5 @@ public struct JobService: Sendable {
         let name = String(brandPart).split(separator: "-").joined(separator: "-")
         let ext = key.path.split(separator: ".").last.map(String.init) ?? "webp"
         return (image, data, "\(name.isEmpty ? "ad" : name)-\(id.uuidString.prefix(8).lowercased()).\(ext)")
-    }
-
-    static func cursor(_ text: String?) throws -> (Date, UUID)? {
-        guard let text else { return nil }
-        guard let cursor = TimeCursor(encoded: text), let id = UUID(uuidString: cursor.id) else {
-            throw AppError.validation(["cursor": "is not a cursor from this list"])
-        }
-        return (cursor.time, id)
     }
 }

@@ -1,4 +1,5 @@
 public import Brands
+public import Core
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -75,15 +76,13 @@ public struct JobStore: Sendable {
     }
 
     public func jobs(
-        userID: UUID, brandID: UUID?, status: JobStatus?, after cursor: (Date, UUID)?, limit: Int, on connection: PostgresConnection, logger: Logger
+        userID: UUID, brandID: UUID?, status: JobStatus?, after cursor: Keyset, limit: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [GenerationJob] {
-        let afterDate = cursor?.0 ?? Date.distantFuture
-        let afterID = cursor?.1 ?? UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!
-        return try await connection.query(
+        try await connection.query(
             """
             SELECT \(unescaped: Self.jobColumns) FROM generation_job
             WHERE user_id = \(userID) AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID)) AND (\(status?.rawValue)::text IS NULL OR status::text = \(status?.rawValue))
-              AND (created_at, id) < (\(afterDate), \(afterID))
+              AND (created_at, id) < (\(cursor.time), \(cursor.id))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """, logger: logger
         ).collect().map(Self.decodeJob)
@@ -165,15 +164,13 @@ public struct JobStore: Sendable {
     }
 
     public func images(
-        userID: UUID, jobID: UUID?, brandID: UUID?, after cursor: (Date, UUID)?, limit: Int, on connection: PostgresConnection, logger: Logger
+        userID: UUID, jobID: UUID?, brandID: UUID?, after cursor: Keyset, limit: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [AdImage] {
-        let afterDate = cursor?.0 ?? Date.distantFuture
-        let afterID = cursor?.1 ?? UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!
-        return try await connection.query(
+        try await connection.query(
             """
             SELECT \(unescaped: Self.imageColumns) FROM ad_image
             WHERE user_id = \(userID) AND NOT is_deleted AND NOT ban_flag AND (\(jobID)::uuid IS NULL OR job_id = \(jobID))
-              AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID)) AND (created_at, id) < (\(afterDate), \(afterID))
+              AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID)) AND (created_at, id) < (\(cursor.time), \(cursor.id))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """, logger: logger
         ).collect().map(Self.decodeImage)

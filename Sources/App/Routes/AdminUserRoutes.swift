@@ -22,19 +22,11 @@ struct AdminUserRoutes: Sendable {
         admin.get { request, context -> Page<User> in
             let query = request.uri.queryParameters["query"].map(String.init) ?? ""
             let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50, 1), 200)
-            var after: (Date, UUID)?
-            if let text = request.uri.queryParameters["cursor"] {
-                guard let cursor = TimeCursor(encoded: String(text)), let id = UUID(uuidString: cursor.id) else {
-                    throw AppError.validation(["cursor": "is not a cursor from this API"])
-                }
-                after = (cursor.time, id)
-            }
-            let found = try await client.withConnection { [after] connection in
+            let after = try Keyset(cursor: request.uri.queryParameters["cursor"].map(String.init))
+            let found = try await client.withConnection { connection in
                 try await users.search(query: query, after: after, limit: limit + 1, on: connection, logger: context.logger)
             }
-            let items = Array(found.prefix(limit))
-            let next = found.count > limit ? items.last.map { TimeCursor(time: $0.createdAt, id: $0.id.uuidString).encoded } : nil
-            return Page(items: items, nextCursor: next)
+            return Page(rows: found, limit: limit) { ($0.createdAt, $0.id) }
         }
         admin.get("{id}") { _, context -> UserDetail in
             let id = try context.parameters.require("id", as: UUID.self)
