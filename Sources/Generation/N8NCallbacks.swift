@@ -76,21 +76,12 @@ public struct N8NCallbacks: Sendable {
             try await fail(variant, error: "the workflow's image was refused: \(error)", logger: logger)
             throw AppError.validation(["images": "could not be used: \(error)"])
         }
-        let key = try BlobKey.adImage(
-            userID: job.userID.uuidString, jobID: job.id.uuidString, imageID: variant.id.uuidString, fileExtension: image.format.fileExtension)
-        let url = try await blobs.put(image.data, key: key, contentType: image.format.contentType)
-        let ended = try await client.transaction(logger: logger) { connection -> Bool in
-            try await jobs.insertImage(
-                id: variant.id, variant: variant, job: job, key: key.path, url: url, bytes: image.data.count, width: image.width, height: image.height,
-                format: image.format.rawValue, copyJSON: "null", preflightJSON: #"{"external": true}"#,
-                title: "\(variant.archetypeCode.replacingOccurrences(of: "_", with: " ")) · \(variant.format)", on: connection, logger: logger)
-            guard try await jobs.finishVariant(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
-                throw AppError.conflict(code: "VARIANT_FINISHED", detail: "This variant already ended.")
-            }
-            try await JobSettlement().finishIfDone(job.id, on: connection, logger: logger)
-            return true
-        }
-        logger.info("workflow callback stored an image", metadata: ["variant.id": "\(variant.id)", "stored": "\(ended)"])
+        let recorded = try await AdImageRecorder(blobs: blobs).record(
+            image.data, format: image.format, width: image.width, height: image.height, variant: variant, job: job, copyJSON: "null",
+            preflightJSON: #"{"external": true}"#, title: "\(variant.archetypeCode.replacingOccurrences(of: "_", with: " ")) · \(variant.format)",
+            client: client, logger: logger)
+        guard recorded else { throw AppError.conflict(code: "VARIANT_FINISHED", detail: "This variant already ended.") }
+        logger.info("workflow callback stored an image", metadata: ["variant.id": "\(variant.id)"])
     }
 
     func bytes(of image: Callback.Image) async throws -> Data {

@@ -38,8 +38,6 @@ public struct VariantRunner: Sendable {
             archetype: archetype, brandName: brandName, insights: insights, painPoints: painPoints, inputs: inputs, formatCode: format.code, seed: seed)
     }
 
-    struct VariantEnded: Error {}
-
     public func run(_ variantID: UUID, client: PostgresClient, logger: Logger) async throws {
         let started = try await client.transaction(logger: logger) { connection -> (GenerationVariant, GenerationJob)? in
             guard let variant = try await jobs.startVariant(variantID, on: connection, logger: logger) else {
@@ -77,30 +75,18 @@ public struct VariantRunner: Sendable {
             throw PermanentTaskError("\(error)")
         }
 
-        // The image id is the variant id: a retried variant overwrites the same blob and row.
-        let key = try BlobKey.adImage(
-            userID: job.userID.uuidString, jobID: job.id.uuidString, imageID: variant.id.uuidString, fileExtension: ad.format.fileExtension)
-        let url = try await blobs.put(ad.data, key: key, contentType: ad.format.contentType)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let copyJSON = String(decoding: try encoder.encode(copy), as: UTF8.self)
         var preflight = try JSONSerialization.jsonObject(with: try encoder.encode(ad.preflight)) as? [String: Any] ?? [:]
         preflight["template"] = ad.template
         let preflightJSON = String(decoding: try JSONSerialization.data(withJSONObject: preflight, options: [.sortedKeys]), as: UTF8.self)
-        do {
-            try await client.transaction(logger: logger) { connection in
-                try await jobs.insertImage(
-                    id: variant.id, variant: variant, job: job, key: key.path, url: url, bytes: ad.data.count, width: ad.width, height: ad.height,
-                    format: ad.format.rawValue, copyJSON: copyJSON, preflightJSON: preflightJSON,
-                    title: "\(kit.name) · \(variant.archetypeCode.replacingOccurrences(of: "_", with: " ")) · \(format.code)", on: connection, logger: logger)
-                guard try await jobs.finishVariant(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
-                    throw VariantEnded()
-                }
-                try await JobSettlement().finishIfDone(job.id, on: connection, logger: logger)
-            }
-        } catch is VariantEnded {
+        let recorded = try await AdImageRecorder(blobs: blobs).record(
+            ad.data, format: ad.format, width: ad.width, height: ad.height, variant: variant, job: job, copyJSON: copyJSON,
+            preflightJSON: preflightJSON, title: "\(kit.name) · \(variant.archetypeCode.replacingOccurrences(of: "_", with: " ")) · \(format.code)",
+            client: client, logger: logger)
+        if !recorded {
             // The sweep ended this variant while it rendered; its outcome (and refund) stands.
-            try? await blobs.delete(key)
             logger.info("variant ended before its image was recorded", metadata: ["variant.id": "\(variant.id)"])
         }
     }
