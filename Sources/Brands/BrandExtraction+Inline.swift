@@ -17,19 +17,14 @@ extension BrandExtraction {
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws {
         let started = ContinuousClock.now
+        let snapshot: WebsiteSnapshot
         do {
-            try await crawl(brandID, adoptName: adoptName, adoptLanguage: adoptLanguage, client: client, logger: logger)
+            snapshot = try await crawl(brandID, adoptName: adoptName, adoptLanguage: adoptLanguage, client: client, logger: logger)
         } catch {
             try await client.withConnection { try await brands.failPending(brandID, crawlError: "\(error)", on: $0, logger: logger) }
             throw error
         }
-        let snapshotKey = try await client.withConnection { try await brands.find(brandID, on: $0, logger: logger) }?
-            .websiteDataURL.flatMap { blobs.key(forPublicURL: $0) }
-        var pageCount = 0
-        if let snapshotKey, let data = try await blobs.get(snapshotKey) {
-            pageCount = (try? WebsiteSnapshot.decoder.decode(WebsiteSnapshot.self, from: data))?.pages.count ?? 0
-        }
-        progress(.crawled(pages: pageCount, duration: ContinuousClock.now - started))
+        progress(.crawled(pages: snapshot.pages.count, duration: ContinuousClock.now - started))
         try await client.withConnection { try await brands.resetSteps(brandID, ExtractionStep.allCases, on: $0, logger: logger) }
         await withTaskGroup(of: Void.self) { group in
             for step in ExtractionStep.allCases {

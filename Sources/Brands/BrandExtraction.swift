@@ -26,8 +26,9 @@ public struct BrandExtraction: Sendable {
     // MARK: Crawl
 
     /// Crawls the brand's website and stores the snapshot. With `adoptIdentity` the site's own
-    /// name and language replace the defaults the brand was created with.
-    public func crawl(_ brandID: UUID, adoptName: Bool, adoptLanguage: Bool, client: PostgresClient, logger: Logger) async throws {
+    /// name and language replace the defaults the brand was created with. Returns the snapshot.
+    @discardableResult
+    public func crawl(_ brandID: UUID, adoptName: Bool, adoptLanguage: Bool, client: PostgresClient, logger: Logger) async throws -> WebsiteSnapshot {
         guard let brand = try await client.withConnection({ try await brands.find(brandID, on: $0, logger: logger) }) else {
             throw ExtractionError.brandGone
         }
@@ -43,6 +44,7 @@ public struct BrandExtraction: Sendable {
                 language: adoptLanguage && language.source != "default" ? language.value : nil, on: connection, logger: logger)
             try await brands.mergeEvidence(brandID, ["language": languageJSON], on: connection, logger: logger)
         }
+        return snapshot
     }
 
     func analysis(of brand: Brand) async throws -> SiteAnalysis {
