@@ -58,17 +58,16 @@ public struct SafeFetcher: Sendable {
         self.policy = policy
     }
 
-    /// The process's client for fetches from websites (never shut down, like `HTTPClient.shared`).
-    public static let sharedHTTPClient = makeHTTPClient()
-
-    /// An HTTP client fit for this fetcher: no automatic redirects, gzip/deflate decoded (brotli is decoded by the fetcher).
-    public static func makeHTTPClient() -> HTTPClient {
+    /// The process's client for fetches from websites (never shut down, like `HTTPClient.shared`):
+    /// no automatic redirects (each hop is checked here), gzip/deflate decoded by the client,
+    /// brotli by the fetcher.
+    public static let sharedHTTPClient: HTTPClient = {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)),
             decompression: .enabled(limit: .ratio(40)))
         configuration.connectionPool.idleTimeout = .seconds(30)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
+    }()
 
     public func fetch(_ text: String, limits: FetchLimits) async throws -> FetchedResource {
         guard let url = URL(string: text) else { throw FetchError.invalidURL(text) }
