@@ -63,8 +63,10 @@ public struct CatalogAdmin: Sendable {
     public func putPlan(_ code: String, _ input: PlanInput, on connection: PostgresConnection, logger: Logger) async throws {
         var problems: [String: String] = [:]
         if !Self.isCatalogCode(code) { problems["plan_code"] = Self.catalogCodeRule }
-        if input.monthlyTokens < 0 { problems["monthly_tokens"] = "must not be negative" }
-        if (input.rolloverCap ?? 0) < 0 { problems["rollover_cap"] = "must not be negative" }
+        if !(0...Bounds.maxTokens).contains(input.monthlyTokens) { problems["monthly_tokens"] = "must be 0 to \(Bounds.maxTokens)" }
+        if !(0...Bounds.maxTokens).contains(input.rolloverCap ?? 0) { problems["rollover_cap"] = "must be 0 to \(Bounds.maxTokens)" }
+        if input.displayName.count > 100 { problems["display_name"] = "must be at most 100 characters" }
+        if !(0...1_000_000).contains(input.sortOrder ?? 0) { problems["sort_order"] = "must be 0 to 1000000" }
         if input.displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
         guard problems.isEmpty else { throw AppError.validation(problems) }
         let description = String(decoding: try JSONEncoder().encode(input.description ?? []), as: UTF8.self)
@@ -83,7 +85,9 @@ public struct CatalogAdmin: Sendable {
     public func putTopup(_ sku: String, _ input: TopupInput, on connection: PostgresConnection, logger: Logger) async throws {
         var problems: [String: String] = [:]
         if !Self.isCatalogCode(sku) { problems["topup_sku"] = Self.catalogCodeRule }
-        if input.tokensAmount <= 0 { problems["tokens_amount"] = "must be positive" }
+        if !(1...Bounds.maxTokens).contains(input.tokensAmount) { problems["tokens_amount"] = "must be 1 to \(Bounds.maxTokens)" }
+        if input.displayName.count > 100 { problems["display_name"] = "must be at most 100 characters" }
+        if !(0...1_000_000).contains(input.sortOrder ?? 0) { problems["sort_order"] = "must be 0 to 1000000" }
         if input.displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
         guard problems.isEmpty else { throw AppError.validation(problems) }
         try await connection.query(
@@ -106,7 +110,12 @@ public struct CatalogAdmin: Sendable {
     /// created with (`generation_job.tokens_cost`), so nothing already bought changes.
     public func activateRule(_ input: RuleInput, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
         var problems: [String: String] = [:]
-        if input.baseCostTokens < 0 { problems["base_cost_tokens"] = "must not be negative" }
+        if !(0...Bounds.maxTokens).contains(input.baseCostTokens) { problems["base_cost_tokens"] = "must be 0 to \(Bounds.maxTokens)" }
+        if input.name.trimmingWhitespace().isEmpty || input.name.count > 100 { problems["name"] = "must be 1 to 100 characters" }
+        for (code, cost) in input.archetypeBaseCosts ?? [:] where !(0...Bounds.maxTokens).contains(cost) || code.count > 64 {
+            // A negative archetype cost would credit tokens on every job.
+            problems["archetype_base_costs.\(code.prefix(64))"] = "must be 0 to \(Bounds.maxTokens)"
+        }
         if let discount = input.multiFormatDiscountPercent, !(0...100).contains(discount) {
             problems["multi_format_discount_percent"] = "must be 0 to 100"
         }

@@ -36,19 +36,28 @@ public struct PricingRule: Sendable, Equatable, Codable {
     }
 
     /// What a job costs: `formats` requested, `expectedAds` it will produce, for `archetype`.
-    public func price(formats: Int, expectedAds: Int, archetype: String?) -> Int64 {
+    /// Checked arithmetic throughout: a price above `Bounds.maxTokens` is refused, never wrapped.
+    public func price(formats: Int, expectedAds: Int, archetype: String?) throws -> Int64 {
         let base = archetype.flatMap { archetypeBaseCosts[$0] } ?? baseCostTokens
+        let price: Int64?
         switch strategy {
         case .staticPrice:
-            return base
+            price = base
         case .perFormat:
-            let full = base * Int64(max(formats, 1))
-            guard formats > 1, multiFormatDiscountPercent > 0 else { return full }
-            // Rounded down: a fraction of a token goes the user's way.
-            return full * Int64(100 - min(multiFormatDiscountPercent, 100)) / 100
+            let full = base.checkedMultiply(Int64(max(formats, 1)))
+            if formats > 1, multiFormatDiscountPercent > 0, let full {
+                // Rounded down: a fraction of a token goes the user's way.
+                price = full.checkedMultiply(Int64(100 - min(multiFormatDiscountPercent, 100))).map { $0 / 100 }
+            } else {
+                price = full
+            }
         case .perAd:
-            return base * Int64(max(expectedAds, 1))
+            price = base.checkedMultiply(Int64(max(expectedAds, 1)))
         }
+        guard let price, (0...Bounds.maxTokens).contains(price) else {
+            throw AppError.validation(["expected_ads": "makes a price above \(Bounds.maxTokens) tokens"])
+        }
+        return price
     }
 
     enum CodingKeys: String, CodingKey {
@@ -73,10 +82,13 @@ public struct PricingStore: Sendable {
         let rules = (try? JSONSerialization.jsonObject(with: Data(rulesText.utf8))) as? [String: Any] ?? [:]
         var overrides: [String: Int64] = [:]
         for (code, value) in rules["archetype_overrides"] as? [String: Any] ?? [:] {
-            if let cost = (value as? [String: Any])?["base_cost_tokens"] as? Int { overrides[code] = Int64(cost) }
+            // A negative or huge override would credit tokens or overflow; such rows are ignored.
+            if let cost = (value as? [String: Any])?["base_cost_tokens"] as? Int, let tokens = Bounds.tokens(Int64(cost)), tokens >= 0 {
+                overrides[code] = tokens
+            }
         }
         return PricingRule(
             id: id, name: name, strategy: PricingRule.Strategy(rawValue: strategy) ?? .staticPrice, baseCostTokens: base, version: version,
-            multiFormatDiscountPercent: rules["multi_format_discount_percent"] as? Int ?? 0, archetypeBaseCosts: overrides)
+            multiFormatDiscountPercent: min(max(rules["multi_format_discount_percent"] as? Int ?? 0, 0), 100), archetypeBaseCosts: overrides)
     }
 }

@@ -9,11 +9,20 @@ public enum AppError: Error, Equatable, Sendable {
     case exists(code: String, detail: String, id: String)
     case validation([String: String])
     case badRequest(code: String, detail: String)
+    /// Well-formed but refused for a reason other than a field's value (422 with its own code).
+    case unprocessable(code: String, detail: String)
     case unauthorized(code: String, detail: String)
     case forbidden(code: String, detail: String)
     case rateLimited(retryAfterSeconds: Int)
     case insufficientTokens(price: Int64, balance: Int64)
     case unavailable(code: String, detail: String)
+
+    /// A list's `cursor` that this server did not make (400: the client sent garbage, not a bad field value).
+    public static let invalidCursor = AppError.badRequest(code: "INVALID_CURSOR", detail: "cursor: is not a cursor from this list.")
+
+    /// An `Idempotency-Key` sent again with a different body: the first request's result would be wrong for it.
+    public static let idempotencyKeyReused = AppError.unprocessable(
+        code: "IDEMPOTENCY_KEY_REUSED", detail: "This Idempotency-Key was already used with a different request; use a new key for a new request.")
 
     /// The stable machine-readable code clients switch on.
     public var code: String {
@@ -23,6 +32,7 @@ public enum AppError: Error, Equatable, Sendable {
         case .exists(let code, _, _): code
         case .validation: "VALIDATION"
         case .badRequest(let code, _): code
+        case .unprocessable(let code, _): code
         case .unauthorized(let code, _): code
         case .forbidden(let code, _): code
         case .rateLimited: "RATE_LIMITED"
@@ -35,7 +45,7 @@ public enum AppError: Error, Equatable, Sendable {
     public var detail: String {
         switch self {
         case .notFound(let what): "\(what) was not found."
-        case .conflict(_, let detail), .badRequest(_, let detail), .exists(_, let detail, _),
+        case .conflict(_, let detail), .badRequest(_, let detail), .exists(_, let detail, _), .unprocessable(_, let detail),
             .unauthorized(_, let detail), .forbidden(_, let detail):
             detail
         case .validation(let fields):

@@ -9,12 +9,25 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         guard trimmed.count <= 254, parts.count == 2,
             !parts[0].isEmpty, parts[0].count <= 64,
             parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-            !trimmed.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            trimmed.unicodeScalars.allSatisfy(Self.isAllowed)
         else { return nil }
         value = trimmed
     }
 
     public var description: String { value }
+
+    /// Scalars an address may hold. Control, format and separator characters are refused: a CR
+    /// or LF would reach SMTP's `RCPT TO` and the `To:` header as a command or header of its own
+    /// (and `"\r\n"` is one Swift `Character`, so checking characters is not enough). So are
+    /// the characters that quote, route or list addresses; letters of any script stay allowed.
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+            return false
+        default:
+            return !"<>()[]\\,;:\"`".unicodeScalars.contains(scalar)
+        }
+    }
 }
 
 extension String {

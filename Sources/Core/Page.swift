@@ -37,8 +37,9 @@ public struct TimeCursor: Sendable, Equatable {
         let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
         let parts = decoded.split(separator: "|", maxSplits: 1)
-        guard parts.count == 2, let seconds = Double(parts[0]) else { return nil }
-        time = Date(timeIntervalSince1970: seconds)
+        // `Double` also reads `1e300`, `inf` and `nan`; only times a row can have are cursors.
+        guard parts.count == 2, let seconds = Double(parts[0]), let time = Bounds.date(unixSeconds: seconds) else { return nil }
+        self.time = time
         id = String(parts[1])
     }
 }
@@ -63,8 +64,8 @@ public struct Keyset: Sendable, Equatable {
             self = .start
             return
         }
-        guard let decoded = TimeCursor(encoded: cursor), let id = UUID(uuidString: decoded.id) else {
-            throw AppError.validation(["cursor": "is not a cursor from this list"])
+        guard cursor.utf8.count <= 200, let decoded = TimeCursor(encoded: cursor), let id = UUID(uuidString: decoded.id) else {
+            throw AppError.invalidCursor
         }
         self.init(time: decoded.time, id: id)
     }

@@ -1,4 +1,5 @@
 import Billing
+import Core
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -46,9 +47,12 @@ public struct JobSettlement: Sendable {
 
     /// Tokens back for variants that produced nothing.
     public static func refund(cost: Int64, images: Int, variants: Int) -> Int64 {
-        guard cost > 0, variants > 0 else { return 0 }
-        if images == 0 { return cost }
-        let missing = Int64(variants - images)
-        return (cost * missing + Int64(variants) - 1) / Int64(variants)
+        guard cost > 0, variants > 0, images < variants else { return 0 }
+        if images <= 0 { return cost }
+        let count = Int64(variants)
+        // Rounded up: a fraction of a token goes the user's way. Costs are bounded, but a refund
+        // must never trap the worker that settles, so an overflow refunds everything.
+        guard let numerator = cost.checkedMultiply(count - Int64(images), adding: count - 1) else { return cost }
+        return min(numerator / count, cost)
     }
 }

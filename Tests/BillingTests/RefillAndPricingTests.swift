@@ -1,4 +1,5 @@
 import Billing
+import Core
 import Foundation
 import PostgresNIO
 import Testing
@@ -59,16 +60,41 @@ import TestSupport
         try await TestDatabase.with { (db: TestDatabase) async throws in
             let rule = try await db.client.withConnection { try await PricingStore().activeRule(on: $0, logger: db.logger) }
             #expect(rule.strategy == .perFormat)
-            #expect(rule.price(formats: 1, expectedAds: 1, archetype: nil) == 50)
-            #expect(rule.price(formats: 2, expectedAds: 2, archetype: nil) == 80)
-            #expect(rule.price(formats: 3, expectedAds: 3, archetype: nil) == 120)
+            #expect(try rule.price(formats: 1, expectedAds: 1, archetype: nil) == 50)
+            #expect(try rule.price(formats: 2, expectedAds: 2, archetype: nil) == 80)
+            #expect(try rule.price(formats: 3, expectedAds: 3, archetype: nil) == 120)
         }
     }
 
-    @Test func strategiesAndOverrides() {
-        #expect(rule(.staticPrice).price(formats: 4, expectedAds: 9, archetype: nil) == 50)
-        #expect(rule(.perAd).price(formats: 1, expectedAds: 6, archetype: nil) == 300)
-        #expect(rule(.perFormat, overrides: ["meme": 30]).price(formats: 2, expectedAds: 2, archetype: "meme") == 60)
-        #expect(rule(.perFormat, discount: 33).price(formats: 2, expectedAds: 2, archetype: nil) == 67)
+    @Test func strategiesAndOverrides() throws {
+        #expect(try rule(.staticPrice).price(formats: 4, expectedAds: 9, archetype: nil) == 50)
+        #expect(try rule(.perAd).price(formats: 1, expectedAds: 6, archetype: nil) == 300)
+        #expect(try rule(.perFormat, overrides: ["meme": 30]).price(formats: 2, expectedAds: 2, archetype: "meme") == 60)
+        #expect(try rule(.perFormat, discount: 33).price(formats: 2, expectedAds: 2, archetype: nil) == 67)
+    }
+
+    @Test func aPriceThatWouldOverflowIsRefusedNamingTheFieldInsteadOfTrapping() {
+        let huge = PricingRule(
+            id: 1, name: "t", strategy: .perAd, baseCostTokens: Bounds.maxTokens, version: 1, multiFormatDiscountPercent: 0, archetypeBaseCosts: [:])
+        #expect(throws: AppError.validation(["expected_ads": "makes a price above \(Bounds.maxTokens) tokens"])) {
+            try huge.price(formats: 1, expectedAds: Int.max, archetype: nil)
+        }
+        // Two ads at the largest base cost: no overflow, but above the bound.
+        #expect(throws: AppError.self) { try huge.price(formats: 1, expectedAds: 2, archetype: nil) }
+    }
+
+    @Test func negativeOrHugeArchetypeCostsAreRefusedWhenARuleIsActivated() async throws {
+        try await TestDatabase.with { (db: TestDatabase) async throws in
+            for costs in [["meme": Int64(-50)], ["meme": Bounds.maxTokens + 1], ["meme": Int64.min]] {
+                let input = try JSONDecoder().decode(
+                    CatalogAdmin.RuleInput.self,
+                    from: Data(#"{"name":"x","strategy":"PER_AD","base_cost_tokens":10,"archetype_base_costs":{"meme":\#(costs["meme"]!)}}"#.utf8))
+                await #expect(throws: AppError.self) {
+                    try await db.client.withConnection { try await CatalogAdmin().activateRule(input, on: $0, logger: db.logger) }
+                }
+            }
+            let version = try await db.one("SELECT count(*)::int FROM generation_pricing", as: Int.self)
+            #expect(version == 1)
+        }
     }
 }

@@ -99,10 +99,14 @@ public struct ProcessStripeEvent: TaskHandler {
         guard let userID = try await sync(subscriptionID: subscriptionID, context: context) else { return }
         let line = ((invoice["lines"] as? [String: Any])?["data"] as? [[String: Any]])?.first
         let start = ((line?["period"] as? [String: Any])?["start"] as? Int) ?? (invoice["period_start"] as? Int) ?? 0
+        guard let periodStart = Bounds.date(unixSeconds: Double(start)) else {
+            context.logger.warning("paid invoice without a usable period start", metadata: ["subscription": "\(subscriptionID)"])
+            return
+        }
         let reason: LedgerReason = invoice["billing_reason"] as? String == "subscription_create" ? .subscriptionActivation : .subscriptionRefill
         try await context.client.transaction(logger: context.logger) { connection in
             _ = try await Refills().refill(
-                userID: userID, periodStart: Date(timeIntervalSince1970: Double(start)), reason: reason, on: connection, logger: context.logger)
+                userID: userID, periodStart: periodStart, reason: reason, on: connection, logger: context.logger)
         }
     }
 
@@ -117,8 +121,8 @@ public struct ProcessStripeEvent: TaskHandler {
         let item = ((subscription["items"] as? [String: Any])?["data"] as? [[String: Any]])?.first
         let price = item?["price"] as? [String: Any]
         let interval = ((price?["recurring"] as? [String: Any])?["interval"] as? String) ?? "month"
-        let periodEnd = (item?["current_period_end"] as? Int) ?? (subscription["current_period_end"] as? Int)
-        let cancelAt = (subscription["cancel_at"] as? Int) ?? (subscription["canceled_at"] as? Int)
+        let periodEnd = ((item?["current_period_end"] as? Int) ?? (subscription["current_period_end"] as? Int)).flatMap { Bounds.date(unixSeconds: Double($0)) }
+        let cancellation = ((subscription["cancel_at"] as? Int) ?? (subscription["canceled_at"] as? Int)).flatMap { Bounds.date(unixSeconds: Double($0)) }
         let live = ["active", "trialing", "past_due"].contains(status)
         let period = ["day": "DAY", "week": "WEEK"][interval] ?? "MONTH"
         return try await context.client.transaction(logger: context.logger) { connection -> UUID? in
@@ -134,7 +138,6 @@ public struct ProcessStripeEvent: TaskHandler {
                 context.logger.warning("subscription for an unknown account", metadata: ["subscription": "\(subscriptionID)"])
                 return nil
             }
-            let cancellation = cancelAt.map { Date(timeIntervalSince1970: Double($0)) }
             if live {
                 let planCode = metadata["plan_code"] as? String
                 try await connection.query(
@@ -145,7 +148,7 @@ public struct ProcessStripeEvent: TaskHandler {
                         stripe_subscription_id = \(subscriptionID), stripe_price_id = \(price?["id"] as? String),
                         stripe_product_id = \(price?["product"] as? String), subscription_status = \(status),
                         cancellation_time = \(cancellation),
-                        next_refill_at = coalesce(\(periodEnd.map { Date(timeIntervalSince1970: Double($0)) }), next_refill_at)
+                        next_refill_at = coalesce(\(periodEnd), next_refill_at)
                     WHERE user_id = \(userID)
                     """, logger: context.logger)
             } else {

@@ -45,8 +45,8 @@ public struct HeroExtractor: Sendable {
                 guard let source = Self.bestSource(element), let url = site.absolute(source, on: page.url) else { return }
                 if Self.rejected(url.absoluteString) || Self.rejectWords.contains(where: { hints.contains($0) }) { return }
                 if url.pathExtension.lowercased() == "svg" || url.absoluteString.hasPrefix("data:image/svg") { return }
-                let width = element["width"].flatMap { Double($0.replacingOccurrences(of: "px", with: "")) }
-                let height = element["height"].flatMap { Double($0.replacingOccurrences(of: "px", with: "")) }
+                let width = element["width"].flatMap(LogoExtractor.pixels)
+                let height = element["height"].flatMap(LogoExtractor.pixels)
                 if let width, width < 200 { return }
                 if let height, height < 150 { return }
                 let area = (width ?? 600) * (height ?? 400)
@@ -82,7 +82,7 @@ public struct HeroExtractor: Sendable {
                 let parts = entry.split(separator: " ", omittingEmptySubsequences: true)
                 guard let url = parts.first else { return nil }
                 let descriptor = parts.count > 1 ? parts[1] : "1x"
-                let value = Double(descriptor.dropLast()) ?? 1
+                let value = Double(descriptor.dropLast()).flatMap { $0.isFinite ? $0 : nil } ?? 1
                 return (String(url), descriptor.hasSuffix("w") ? value : value * 1000)
             }
             if let best = candidates.max(by: { $0.1 < $1.1 }) { return best.0 }

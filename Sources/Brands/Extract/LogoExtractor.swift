@@ -37,7 +37,7 @@ public struct LogoExtractor: Sendable {
             let ownHints = Self.hints(element) + " " + (element["src"] ?? "").lowercased() + " " + (element["alt"] ?? "").lowercased()
             let nearHints = chain.suffix(2).map(Self.hints).joined(separator: " ")
             if Self.iconWords.contains(where: { ownHints.contains($0) }) && !ownHints.contains("logo") { return }
-            if let width = element["width"].flatMap({ Double($0.replacingOccurrences(of: "px", with: "")) }), width < 20 { return }
+            if let width = element["width"].flatMap(Self.pixels), width < 20 { return }
             var score = 0.0
             if inHeader { score += 4 }
             if homeLink { score += 5 }
@@ -103,5 +103,11 @@ public struct LogoExtractor: Sendable {
 
     static func iconSize(_ sizes: String?) -> Int {
         (sizes ?? "").split(separator: " ").compactMap { $0.split(separator: "x").first.flatMap { Int($0) } }.max() ?? 0
+    }
+
+    /// An HTML `width`/`height` attribute in pixels; `inf` and `nan` (which `Double` reads) are
+    /// not sizes and would poison the scores they feed.
+    static func pixels(_ attribute: String) -> Double? {
+        Double(attribute.replacingOccurrences(of: "px", with: "")).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
     }
 }

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import Core
 public import Foundation
 public import Logging
 import NIOCore
@@ -82,7 +83,7 @@ public struct OpenAICompatibleClient: LLMClient {
         guard status == 200 else {
             let retryable = status == 429 || status >= 500
             var error = LLMError("LLM answered HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))", retryable: retryable)
-            error.retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { .milliseconds(Int($0 * 1000)) }
+            error.retryAfter = response.headers.first(name: "Retry-After").flatMap { Bounds.seconds($0, cappedAt: 60) }.map { .milliseconds(Int($0 * 1000)) }
             throw error
         }
         struct Completion: Decodable {

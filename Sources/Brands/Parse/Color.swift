@@ -6,10 +6,16 @@ public struct Color: Sendable, Hashable {
     public let alpha: Double
 
     public init(red: Double, green: Double, blue: Double, alpha: Double = 1) {
-        self.red = min(max(red, 0), 1)
-        self.green = min(max(green, 0), 1)
-        self.blue = min(max(blue, 0), 1)
-        self.alpha = min(max(alpha, 0), 1)
+        self.red = Self.unit(red)
+        self.green = Self.unit(green)
+        self.blue = Self.unit(blue)
+        self.alpha = Self.unit(alpha)
+    }
+
+    /// A channel in 0...1. A site's CSS may say `rgb(nan, inf, 1e999)`: `min`/`max` pass NaN
+    /// through, and `hex` would then trap converting it, so non-finite channels are 0.
+    static func unit(_ value: Double) -> Double {
+        value.isFinite ? min(max(value, 0), 1) : 0
     }
 
     /// `#RRGGBB`, upper-case.
