@@ -40,9 +40,8 @@ public struct AuthService: Sendable {
         email rawEmail: String, purpose: OTPPurpose, userID: UUID? = nil, origin: RequestOrigin, logger: Logger
     ) async throws -> CodeIssued {
         guard let email = EmailAddress(rawEmail)?.value else { throw AppError.validation(["email": "is not an email address"]) }
-        try await client.withConnection { connection in
-            try await limiter.hit("otp:email:\(email)", limit: settings.codeRequestsPerEmailPerHour, window: .seconds(3600), on: connection, logger: logger)
-            if let ip = origin.ipAddress {
+        if let ip = origin.ipAddress {
+            try await client.withConnection { connection in
                 try await limiter.hit("otp:ip:\(ip)", limit: settings.codeRequestsPerIPPerHour, window: .seconds(3600), on: connection, logger: logger)
             }
         }
@@ -59,8 +58,10 @@ public struct AuthService: Sendable {
                 guard live.resendCount < settings.maxResends else {
                     throw AppError.rateLimited(retryAfterSeconds: Int(live.expiresAt.timeIntervalSinceNow.rounded(.up)))
                 }
+                try await countCodeRequest(email, on: connection, logger: logger)
                 expiresAt = try await codes.reissue(live.id, codeHash: codeHash, ttl: settings.codeLifetime, origin: origin, on: connection, logger: logger)
             } else {
+                try await countCodeRequest(email, on: connection, logger: logger)
                 expiresAt = try await codes.issue(
                     email: email, purpose: purpose, codeHash: codeHash, ttl: settings.codeLifetime, userID: userID, origin: origin,
                     on: connection, logger: logger)
@@ -71,6 +72,13 @@ public struct AuthService: Sendable {
         }
         let issuedAt = expiresAt.addingTimeInterval(-settings.codeLifetime.inSeconds)
         return CodeIssued(expiresAt: expiresAt, resendAvailableAt: issuedAt.addingTimeInterval(settings.resendCooldown.inSeconds))
+    }
+
+    /// Counts a request against the email's hourly limit only when it produces or resends a code,
+    /// in the same transaction: a refusal (cooldown, limit) rolls the count back, so someone
+    /// hammering a victim's address inside the cooldown does not use up the victim's hour.
+    private func countCodeRequest(_ email: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await limiter.hit("otp:email:\(email)", limit: settings.codeRequestsPerEmailPerHour, window: .seconds(3600), on: connection, logger: logger)
     }
 
     /// A verified sign-in: the user and a new session token.
@@ -87,19 +95,32 @@ public struct AuthService: Sendable {
         guard trimmedCode.count == 6, trimmedCode.allSatisfy(\.isASCIIDigit) else {
             throw AppError.validation(["code": "must be 6 digits"])
         }
-        if let ip = origin.ipAddress {
-            try await client.withConnection { connection in
+        let failuresKey = "otp-wrong:email:\(email)"
+        let found = try await client.withConnection { connection -> OTPStore.Challenge? in
+            if let ip = origin.ipAddress {
                 try await limiter.hit("verify:ip:\(ip)", limit: settings.verifyAttemptsPerIPPerHour, window: .seconds(3600), on: connection, logger: logger)
             }
+            // Wrong guesses spread over many fresh codes still run out, per email.
+            try await limiter.check(failuresKey, limit: settings.wrongCodesPerEmailPerHour, window: .seconds(3600), on: connection, logger: logger)
+            return try await codes.newest(email: email, purpose: purpose, on: connection, logger: logger)
         }
-        guard let challenge = try await client.withConnection({ try await codes.newest(email: email, purpose: purpose, on: $0, logger: logger) }) else {
-            throw Self.invalid(attemptsLeft: 0)
+        guard let found else { throw Self.invalid(attemptsLeft: 0) }
+        guard found.attempts < found.maxAttempts else { throw Self.locked }
+        guard found.expiresAt > Date() else { throw AppError.badRequest(code: "OTP_EXPIRED", detail: "This code has expired; ask for a new one.") }
+        // The attempt is taken before the (slow) hash check, in one statement with the limit
+        // check, so parallel guesses cannot get more than `max_attempts` tries between them.
+        guard let challenge = try await client.withConnection({ try await codes.claimAttempt(found.id, on: $0, logger: logger) }) else {
+            throw Self.locked
         }
-        guard challenge.attempts < challenge.maxAttempts else { throw AppError.forbidden(code: "OTP_LOCKED", detail: "Too many wrong codes; ask for a new one.") }
-        guard challenge.expiresAt > Date() else { throw AppError.badRequest(code: "OTP_EXPIRED", detail: "This code has expired; ask for a new one.") }
         guard try await hasher.verify(trimmedCode, against: challenge.codeHash) else {
-            let left = try await client.withConnection { try await codes.recordFailure(challenge.id, on: $0, logger: logger) }
-            throw Self.invalid(attemptsLeft: left)
+            try await client.withConnection { connection in
+                do {
+                    try await limiter.hit(failuresKey, limit: settings.wrongCodesPerEmailPerHour, window: .seconds(3600), on: connection, logger: logger)
+                } catch AppError.rateLimited {
+                    // Counted; the next verify is refused by the check above.
+                }
+            }
+            throw Self.invalid(attemptsLeft: max(0, challenge.maxAttempts - challenge.attempts))
         }
         return try await client.transaction(logger: logger) { connection in
             let user = try await signedInUser(email: email, purpose: purpose, challenge: challenge, on: connection, logger: logger)
@@ -167,6 +188,8 @@ public struct AuthService: Sendable {
             return user
         }
     }
+
+    static let locked = AppError.forbidden(code: "OTP_LOCKED", detail: "Too many wrong codes; ask for a new one.")
 
     static let suspended = AppError.forbidden(code: "ACCOUNT_SUSPENDED", detail: "This account is suspended.")
 

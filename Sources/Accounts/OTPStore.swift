@@ -64,22 +64,31 @@ public struct OTPStore: Sendable {
         ).collect()[0].decode(Date.self)
     }
 
-    /// Counts a wrong code; returns the attempts left (0 means the challenge is dead).
-    public func recordFailure(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// Takes one attempt on a live challenge, atomically with the limit: nil when none is left
+    /// (or the code expired or was used). Returns the challenge as it is after the attempt,
+    /// with the hash to check the guess against.
+    public func claimAttempt(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Challenge? {
         try await connection.query(
-            "UPDATE auth_otp SET attempts = attempts + 1 WHERE id = \(id) RETURNING greatest(0, max_attempts - attempts)",
-            logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
+            """
+            UPDATE auth_otp SET attempts = attempts + 1
+            WHERE id = \(id) AND consumed_at IS NULL AND expires_at > now() AND attempts < max_attempts
+            RETURNING id, code_hash, expires_at, attempts, max_attempts, resend_count, user_id
+            """, logger: logger
+        ).collect().first.map { row in
+            let (id, hash, expires, attempts, maxAttempts, resends, userID) = try row.decode((UUID, String, Date, Int, Int, Int, UUID?).self)
+            return Challenge(id: id, codeHash: hash, expiresAt: expires, attempts: attempts, maxAttempts: maxAttempts, resendCount: resends, userID: userID)
+        }
     }
 
     /// Consumes the challenge in one statement, only if it is still the same live code; true for
-    /// exactly one of any number of concurrent callers.
+    /// exactly one of any number of concurrent callers. The right guess already took its attempt
+    /// (`claimAttempt`), so the last allowed attempt may still consume.
     public func consume(_ challenge: Challenge, userID: UUID?, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         try await connection.query(
             """
             UPDATE auth_otp SET consumed_at = now(), user_id = coalesce(\(userID), user_id)
             WHERE id = \(challenge.id) AND consumed_at IS NULL AND code_hash = \(challenge.codeHash)
-              AND expires_at > now() AND attempts < max_attempts
+              AND expires_at > now() AND attempts <= max_attempts
             RETURNING id
             """, logger: logger
         ).collect().count == 1

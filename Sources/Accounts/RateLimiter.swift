@@ -24,6 +24,21 @@ public struct RateLimiter: Sendable {
         if hits > limit { throw AppError.rateLimited(retryAfterSeconds: max(1, secondsLeft)) }
     }
 
+    /// Refuses (like `hit`) when the current window already holds `limit` hits, without counting.
+    public func check(_ key: String, limit: Int, window: Duration, on connection: PostgresConnection, logger: Logger) async throws {
+        let windowSeconds = Int64(window.components.seconds)
+        let row = try await connection.query(
+            """
+            SELECT hits, ceil(extract(epoch FROM window_start + make_interval(secs => \(Double(windowSeconds))) - now()))::int
+            FROM rate_limit_counter
+            WHERE key = \(key) AND window_start = to_timestamp(floor(extract(epoch FROM now()) / \(windowSeconds)) * \(windowSeconds))
+            """, logger: logger
+        ).collect()
+        if let (hits, secondsLeft) = try row.first?.decode((Int, Int).self), hits >= limit {
+            throw AppError.rateLimited(retryAfterSeconds: max(1, secondsLeft))
+        }
+    }
+
     /// Forgets windows that ended before `cutoff` ago.
     public func prune(olderThan cutoff: Duration, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(

@@ -66,6 +66,69 @@ import TestSupport
         }
     }
 
+    @Test func parallelWrongCodesGetNoMoreThanFiveTriesBetweenThem() async throws {
+        try await TestDatabase.with { (db: TestDatabase) async throws in
+            let auth = db.authService { $0.wrongCodesPerEmailPerHour = 100 }
+            _ = try await auth.requestCode(email: "swarm@example.com", purpose: .login, origin: somewhere, logger: db.logger)
+            let code = try await db.latestCode(to: "swarm@example.com")
+            let wrong = code == "000000" ? "111111" : "000000"
+            let logger = db.logger
+            let codes = await withTaskGroup(of: String.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        do {
+                            _ = try await auth.verify(email: "swarm@example.com", code: wrong, purpose: .login, origin: somewhere, logger: logger)
+                            return "SIGNED_IN"
+                        } catch let error as AppError { return error.code } catch { return "\(error)" }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(codes.filter { $0 == "OTP_INVALID" }.count == 5, "\(codes)")
+            #expect(codes.filter { $0 == "OTP_LOCKED" }.count == 7, "\(codes)")
+            #expect(try await db.one("SELECT attempts FROM auth_otp", as: Int.self) == 5)
+            await #expect(throws: AppError.forbidden(code: "OTP_LOCKED", detail: "Too many wrong codes; ask for a new one.")) {
+                _ = try await auth.verify(email: "swarm@example.com", code: code, purpose: .login, origin: somewhere, logger: db.logger)
+            }
+        }
+    }
+
+    @Test func wrongCodesAreLimitedPerEmailAcrossFreshCodes() async throws {
+        try await TestDatabase.with { (db: TestDatabase) async throws in
+            let auth = db.authService { $0.wrongCodesPerEmailPerHour = 3 }
+            for round in 0..<2 {
+                try await db.execute("UPDATE auth_otp SET expires_at = now() - interval '1 second'")  // a fresh code each round
+                _ = try await auth.requestCode(email: "guess@example.com", purpose: .login, origin: somewhere, logger: db.logger)
+                let code = try await db.latestCode(to: "guess@example.com")
+                let wrong = code == "000000" ? "111111" : "000000"
+                if round == 0 {
+                    for _ in 0..<3 {
+                        await #expect { _ = try await auth.verify(email: "guess@example.com", code: wrong, purpose: .login, origin: somewhere, logger: db.logger) }
+                            throws: { ($0 as? AppError)?.code == "OTP_INVALID" }
+                    }
+                } else {
+                    // Even the right code of a fresh challenge waits out the hour once the email's wrong guesses ran out.
+                    await #expect { _ = try await auth.verify(email: "guess@example.com", code: code, purpose: .login, origin: somewhere, logger: db.logger) }
+                        throws: { ($0 as? AppError)?.code == "RATE_LIMITED" }
+                }
+            }
+        }
+    }
+
+    @Test func requestsRefusedByTheCooldownDoNotUseUpTheEmailsHour() async throws {
+        try await TestDatabase.with { (db: TestDatabase) async throws in
+            let auth = db.authService { $0.codeRequestsPerEmailPerHour = 2; $0.codeRequestsPerIPPerHour = 100 }
+            _ = try await auth.requestCode(email: "victim@example.com", purpose: .login, origin: somewhere, logger: db.logger)
+            for _ in 0..<10 {
+                await #expect { _ = try await auth.requestCode(email: "victim@example.com", purpose: .login, origin: somewhere, logger: db.logger) }
+                    throws: { ($0 as? AppError)?.code == "RATE_LIMITED" }
+            }
+            try await db.execute("UPDATE auth_otp SET expires_at = expires_at - interval '61 seconds'")  // the cooldown has passed
+            _ = try await auth.requestCode(email: "victim@example.com", purpose: .login, origin: somewhere, logger: db.logger)
+            #expect(try await db.one("SELECT hits FROM rate_limit_counter WHERE key = 'otp:email:victim@example.com'", as: Int.self) == 2)
+        }
+    }
+
     @Test func parallelVerifiesOfOneCodeMakeExactlyOneSession() async throws {
         try await TestDatabase.with { (db: TestDatabase) async throws in
             let auth = db.authService()

@@ -106,6 +106,10 @@ struct SMTPConversation {
 
     @discardableResult
     mutating func command(_ line: String, expect codes: Int...) async throws -> [String] {
+        // A CR or LF from data would end this command and start another of the caller's choosing.
+        guard !line.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            throw PermanentMailError("refused to send an SMTP command containing a line break")
+        }
         try await outbound.write(ByteBuffer(string: line + "\r\n"))
         let answer = try await reply()
         try check(answer, codes)
@@ -150,6 +154,7 @@ struct MIMEMessage {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss"
         let date = formatter.string(from: Date())
         let domain = from.split(separator: "@").last.map { String($0.prefix { $0 != ">" }) } ?? "localhost"
+        // Header values come from data; a line break in one would add headers of its own.
         let headers = [
             "From: \(from)",
             "To: <\(message.to)>",
@@ -158,7 +163,7 @@ struct MIMEMessage {
             "Message-ID: <\(UUID().uuidString)@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
-        ]
+        ].map { $0.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) ? String($0.prefix { $0 != "\r" && $0 != "\n" }) : $0 }
         let parts = [("text/plain", message.text), ("text/html", message.html)].map { type, body in
             "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\(Self.base64Lines(body))"
         }
