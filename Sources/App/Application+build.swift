@@ -41,28 +41,37 @@ public func buildApplication(_ dependencies: AppDependencies, services: [any Ser
 public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.trustedProxies))
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: JSONBodyMiddleware())
     let configuration = dependencies.configuration
     let auth = AuthService(client: dependencies.client, settings: configuration.auth, newUserHook: OpenTokenAccount())
     router.add(middleware: AuthenticationMiddleware(auth: auth, adminEmails: configuration.adminEmails, allowedOrigin: configuration.origin))
     HealthRoutes(client: dependencies.client, migrator: try Migrator()).register(on: router)
-    MetricsRoutes(registry: dependencies.metrics).register(on: router)
+    MetricsRoutes(registry: dependencies.metrics, token: dependencies.configuration.metricsToken).register(on: router)
     OpenAPIRoutes().register(on: router)
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
     AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
+    // A user is waiting on these calls: a few seconds, then a 503 rather than a hung page.
     let stripe = configuration.stripe.map {
-        StripeBilling(stripe: StripeClient(settings: $0), client: dependencies.client, baseURL: configuration.baseURL)
+        StripeBilling(stripe: StripeClient(settings: $0, deadline: .seconds(5)), client: dependencies.client, baseURL: configuration.baseURL)
     }
-    let prices = configuration.stripe.map { StripePrices(stripe: StripeClient(settings: $0)) }
+    let prices = configuration.stripe.map { StripePrices(stripe: StripeClient(settings: $0, deadline: .seconds(3))) }
     BillingRoutes(client: dependencies.client, stripe: stripe, prices: prices).register(on: router)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     let brandServices = try BrandServices(configuration: configuration, logger: dependencies.logger)
-    BrandRoutes(brands: BrandService(client: dependencies.client, blobs: brandServices.blobs)).register(on: router)
+    BrandRoutes(
+        brands: BrandService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client,
+        extractionsPerHour: configuration.extractionsPerUserPerHour
+    ).register(on: router)
     if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
+    let jobs = JobService(client: dependencies.client, blobs: brandServices.blobs)
     GenerationRoutes(
-        jobs: JobService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client,
-        callbacks: N8NCallbacks(client: dependencies.client, blobs: brandServices.blobs, fetcher: brandServices.fetcher)
+        jobs: jobs, client: dependencies.client,
+        callbacks: configuration.n8n == nil ? nil : N8NCallbacks(client: dependencies.client, blobs: brandServices.blobs, fetcher: brandServices.fetcher),
+        events: JobEventHub(
+            jobs: jobs, limits: .init(perUser: configuration.eventStreamsPerUser, total: configuration.eventStreamsTotal), logger: dependencies.logger)
     ).register(on: router)
     return router
 }

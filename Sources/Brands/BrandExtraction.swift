@@ -104,9 +104,14 @@ public struct BrandExtraction: Sendable {
         try await client.withConnection { try await brands.finishStep(brandID, step, error: failure, evidence: evidence, on: $0, logger: logger) }
     }
 
+    /// The insights, from the model or offline, and — whichever wrote them — the testimonials
+    /// and offers found verbatim on the pages, the only ones an ad may use.
     func extractInsights(_ site: SiteAnalysis, brand: Brand, logger: Logger) async throws -> (InsightFields, [String: Any]) {
-        guard let llm else { return OfflineInsights().extract(site, brandName: brand.name) }
-        return try await LLMInsights(client: llm).extract(site, brandName: brand.name)
+        var (fields, raw) = llm == nil
+            ? OfflineInsights().extract(site, brandName: brand.name)
+            : try await LLMInsights(client: llm!).extract(site, brandName: brand.name)
+        raw["grounded"] = GroundedClaims.extract(from: site).jsonObject
+        return (fields, raw)
     }
 
     // MARK: Re-hosting images

@@ -107,11 +107,28 @@ public struct BrandService: Sendable {
         case .failure(let error): throw AppError.validation(error.fields)
         }
         try await client.withConnection { connection in
-            guard try await brands.find(id, userID: userID, on: connection, logger: logger) != nil,
-                try await brands.update(id, edit, on: connection, logger: logger) != nil
-            else { throw AppError.notFound("Brand") }
+            guard let brand = try await brands.find(id, userID: userID, on: connection, logger: logger) else { throw AppError.notFound("Brand") }
+            try checkOwnFiles(edit, of: brand)
+            guard try await brands.update(id, edit, on: connection, logger: logger) != nil else { throw AppError.notFound("Brand") }
         }
         return try await detail(id, userID: userID, logger: logger)
+    }
+
+    /// Image fields may only name files the brand already holds or this brand's own blobs: a
+    /// typed URL would otherwise be fetched later by the renderer or n8n, outside the crawl's
+    /// SSRF rules. New images arrive through `POST /brands/{id}/assets`, which re-hosts them.
+    func checkOwnFiles(_ edit: BrandEdit, of brand: Brand) throws {
+        let held = Set([brand.logoURL].compactMap { $0 } + (brand.heroPhotos ?? []) + (brand.photos ?? []))
+        let folder = "brands/\(brand.id.uuidString.lowercased())/"
+        func isOwn(_ url: String) -> Bool {
+            held.contains(url) || blobs.key(forPublicURL: url).map { $0.path.hasPrefix(folder) } == true
+        }
+        var problems: [String: String] = [:]
+        let rule = "must name this brand's own files (upload new images with POST /api/v1/brands/{id}/assets)"
+        if case .some(.some(let url)) = edit.logoURL, !isOwn(url) { problems["logo_url"] = rule }
+        if case .some(.some(let urls)) = edit.photos, !urls.allSatisfy(isOwn) { problems["photos"] = rule }
+        if case .some(.some(let urls)) = edit.heroPhotos, !urls.allSatisfy(isOwn) { problems["hero_photos"] = rule }
+        guard problems.isEmpty else { throw AppError.validation(problems) }
     }
 
     public func delete(_ id: UUID, userID: UUID, logger: Logger) async throws {

@@ -33,7 +33,9 @@ public struct InsightsStore: Sendable {
         fields.insMarketingInsight = try row[13].decode(String?.self)
         fields.insTrendOpportunity = try row[14].decode(String?.self)
         fields.marketingBrief = try row[15].decode(String?.self)
-        return BrandInsightsRecord(fields: fields, raw: try row[16].decode(String?.self), updatedAt: try row[17].decode(Date.self))
+        let raw = try row[16].decode(String?.self)
+        fields.grounded = GroundedClaims(insightsRaw: raw)
+        return BrandInsightsRecord(fields: fields, raw: raw, updatedAt: try row[17].decode(Date.self))
     }
 
     /// Writes every insight field (nulls included); `raw` replaces `ins_raw` when given.

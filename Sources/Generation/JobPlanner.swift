@@ -41,10 +41,19 @@ struct JobPlanner {
         let mode = request.archetypeMode ?? "single"
         if !["single", "random"].contains(mode) { problems["archetype_mode"] = "must be single or random" }
         let workflows = try await Catalog().activeWorkflows(on: connection, logger: logger)
-        let archetypes = Array(Set(workflows.map(\.archetype))).sorted()
+        let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
+        let inputs = request.archetypeInputs ?? [:]
+        let served = Array(Set(workflows.map(\.archetype))).sorted()
+        // Random mode only draws archetypes this brand can be advertised with truthfully.
+        let archetypes = mode == "random"
+            ? served.filter { CopyWriter.missingGrounds(archetype: $0, insights: insights, inputs: inputs) == nil } : served
         if mode == "single" {
             if let code = request.archetypeCode {
-                if !archetypes.contains(code) { problems["archetype_code"] = "must be one of " + archetypes.joined(separator: ", ") }
+                if !archetypes.contains(code) {
+                    problems["archetype_code"] = "must be one of " + archetypes.joined(separator: ", ")
+                } else if let missing = CopyWriter.missingGrounds(archetype: code, insights: insights, inputs: inputs) {
+                    problems[missing.field] = missing.reason
+                }
             } else {
                 problems["archetype_code"] = "is required unless archetype_mode is random"
             }
@@ -75,12 +84,11 @@ struct JobPlanner {
         if pains.count > 5 || pains.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 200 }) {
             problems["selected_pain_points"] = "must be at most 5 texts of 1 to 200 characters"
         } else if source == "auto", !pains.isEmpty {
-            let known = Set(try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields.customerPainPoints ?? [])
+            let known = Set(insights?.customerPainPoints ?? [])
             if pains.contains(where: { !known.contains($0) }) {
                 problems["selected_pain_points"] = "must come from the brand's insights when insight_source is auto"
             }
         }
-        let inputs = request.archetypeInputs ?? [:]
         if inputs.count > 10 || inputs.contains(where: { $0.key.count > 40 || $0.value.count > 500 }) {
             problems["archetype_inputs"] = "must be at most 10 string values of at most 500 characters"
         }
@@ -96,9 +104,13 @@ struct JobPlanner {
                 problems["params.width"] = "width and height, when given, must equal the single requested format's size"
             }
         }
+        if let seed = params.seed, seed > Bounds.maxSeed { problems["params.seed"] = "must be 0 to \(Bounds.maxSeed)" }
+        if mode == "random" && archetypes.isEmpty {
+            problems["archetype_mode"] = "random needs at least one archetype with an active workflow that this brand's pages can support"
+        }
         guard problems.isEmpty else { throw AppError.validation(problems) }
 
-        let seed = params.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+        let seed = params.seed ?? UInt64.random(in: 0...Bounds.maxSeed)
         var variants: [PlannedVariant] = []
         for (index, format) in formats.enumerated() {
             let archetype = mode == "random" ? archetypes[Int(SeededChoice.value(seed, index) % UInt64(archetypes.count))] : request.archetypeCode!

@@ -1,5 +1,6 @@
 import Billing
 import Brands
+import Crypto
 public import Core
 public import Foundation
 public import Logging
@@ -27,17 +28,32 @@ public struct JobService: Sendable {
         public let replayed: Bool
     }
 
-    public func create(userID: UUID, request: CreateJobRequest, idempotencyKey: String?, logger: Logger) async throws -> Created {
+    /// SHA-256 of a request body's canonical JSON (keys sorted), so that a retry with the same
+    /// content matches whatever its key order or spacing.
+    public static func fingerprint(of body: Data) -> String {
+        let canonical = (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]))
+            .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .fragmentsAllowed]) } ?? body
+        return SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func create(
+        userID: UUID, request: CreateJobRequest, fingerprint: String? = nil, idempotencyKey: String?, logger: Logger
+    ) async throws -> Created {
         if let key = idempotencyKey, key.isEmpty || key.count > 200 { throw AppError.validation(["Idempotency-Key": "must be 1 to 200 characters"]) }
         let (jobID, replayed) = try await client.transaction(logger: logger) { connection -> (UUID, Bool) in
             if let key = idempotencyKey {
                 // Retries with the same key wait for each other and get the first one's job.
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext('job-key:' || \(userID.uuidString) || ':' || \(key)))", logger: logger)
-                if let existing = try await jobs.job(userID: userID, idempotencyKey: key, on: connection, logger: logger) { return (existing.id, true) }
+                if let existing = try await jobs.job(userID: userID, idempotencyKey: key, on: connection, logger: logger) {
+                    guard existing.fingerprint == nil || fingerprint == nil || existing.fingerprint == fingerprint else {
+                        throw AppError.idempotencyKeyReused
+                    }
+                    return (existing.id, true)
+                }
             }
             let plan = try await JobPlanner(blobs: blobs).plan(request, userID: userID, on: connection, logger: logger)
             let rule = try await PricingStore().activeRule(on: connection, logger: logger)
-            let price = rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
+            let price = try rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
             let jobID = UUID()
             let paramsJSON = String(decoding: try JSONSerialization.data(withJSONObject: plan.paramsObject, options: [.sortedKeys]), as: UTF8.self)
             let inputsJSON = String(decoding: try JSONEncoder().encode(plan.inputs), as: UTF8.self)
@@ -45,10 +61,10 @@ public struct JobService: Sendable {
                 """
                 INSERT INTO generation_job (id, user_id, brand_id, status, prompt, params, tokens_cost, product_photo_urls, product_photo_mode,
                     archetype_code, archetype_mode, formats, selected_pain_points, insight_source, expected_ads, archetype_inputs,
-                    idempotency_key, deadline_at)
+                    idempotency_key, request_fingerprint, deadline_at)
                 VALUES (\(jobID), \(userID), \(plan.brandID), 'QUEUED', \(request.prompt), \(paramsJSON)::jsonb, \(price), \(plan.photoURLs),
                     \(plan.photoMode), \(plan.archetypeCode), \(plan.archetypeMode), \(plan.formats), \(plan.painPoints), \(plan.insightSource),
-                    \(plan.variants.count), \(inputsJSON)::jsonb, \(idempotencyKey), now() + make_interval(secs => \(Double(deadline.components.seconds))))
+                    \(plan.variants.count), \(inputsJSON)::jsonb, \(idempotencyKey), \(fingerprint), now() + make_interval(secs => \(Double(deadline.components.seconds))))
                 """, logger: logger)
             let entry = try await TokenLedger().apply(
                 userID: userID, delta: -price, reason: .jobReserve, referenceID: "job:\(jobID.uuidString.lowercased())", on: connection, logger: logger)
@@ -76,6 +92,11 @@ public struct JobService: Sendable {
                 job: job, variants: try await jobs.variants(jobID: id, on: connection, logger: logger),
                 images: try await jobs.images(jobID: id, on: connection, logger: logger))
         }
+    }
+
+    /// Progress fingerprints of many jobs at once (see `JobStore.progressFingerprints`).
+    public func progressFingerprints(_ ids: [UUID], logger: Logger) async throws -> [UUID: String] {
+        try await client.withConnection { try await jobs.progressFingerprints(ids, on: $0, logger: logger) }
     }
 
     public func list(userID: UUID, brandID: UUID?, status: JobStatus?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<GenerationJob> {

@@ -69,10 +69,11 @@ public struct JobStore: Sendable {
         ).collect().first.map(Self.decodeJob)
     }
 
-    public func job(userID: UUID, idempotencyKey: String, on connection: PostgresConnection, logger: Logger) async throws -> GenerationJob? {
+    /// The job an Idempotency-Key already created, with the fingerprint of the request that did.
+    public func job(userID: UUID, idempotencyKey: String, on connection: PostgresConnection, logger: Logger) async throws -> (id: UUID, fingerprint: String?)? {
         try await connection.query(
-            "SELECT \(unescaped: Self.jobColumns) FROM generation_job WHERE user_id = \(userID) AND idempotency_key = \(idempotencyKey)", logger: logger
-        ).collect().first.map(Self.decodeJob)
+            "SELECT id, request_fingerprint FROM generation_job WHERE user_id = \(userID) AND idempotency_key = \(idempotencyKey)", logger: logger
+        ).collect().first.map { try $0.decode((UUID, String?).self) }
     }
 
     public func jobs(
@@ -174,6 +175,26 @@ public struct JobStore: Sendable {
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """, logger: logger
         ).collect().map(Self.decodeImage)
+    }
+
+    /// A fingerprint of each job's visible progress (status, variants ended, images), for many
+    /// jobs in one query: the event streams of every watcher share one poll.
+    public func progressFingerprints(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            SELECT j.id, j.status::text || ':' || (j.completed_at IS NOT NULL)::text
+                || ':' || (SELECT count(*) FROM generation_variant v WHERE v.job_id = j.id AND v.status NOT IN ('QUEUED', 'RUNNING'))
+                || ':' || (SELECT count(*) FROM ad_image i WHERE i.job_id = j.id)
+            FROM generation_job j WHERE j.id = ANY(\(ids))
+            """, logger: logger
+        ).collect()
+        var fingerprints: [UUID: String] = [:]
+        for row in rows {
+            let (id, fingerprint) = try row.decode((UUID, String).self)
+            fingerprints[id] = fingerprint
+        }
+        return fingerprints
     }
 
     /// Records that the owner downloaded an image (`ad_event` `downloaded`).

@@ -63,9 +63,13 @@ public struct VariantRunner: Sendable {
         else { throw PermanentTaskError("the job's brand no longer exists") }
 
         let seed = Self.seed(job) &+ UInt64(variant.position)
+        if let missing = CopyWriter.missingGrounds(archetype: variant.archetypeCode, insights: insights, inputs: Self.strings(job.archetypeInputs)) {
+            // The pages changed since the job was planned: no ad rather than an untrue one.
+            throw PermanentTaskError("\(missing.field) \(missing.reason)")
+        }
         let copy = await copy(archetype: variant.archetypeCode, brandName: kit.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
         let output = ImageFormat(rawValue: Self.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
-        let quality = Self.number(job.params, "quality").map { Int($0) } ?? 88
+        let quality = Self.number(job.params, "quality").flatMap { Bounds.integer($0, in: 50...100) }.map { Int($0) } ?? 88
         let ad: RenderedAd
         do {
             ad = try await renderer.render(
@@ -108,6 +112,9 @@ public struct VariantRunner: Sendable {
             return (brand, insights, secret)
         }
         guard let (brand, insights, secret) = loaded else { throw PermanentTaskError("the job's brand no longer exists") }
+        if let missing = CopyWriter.missingGrounds(archetype: variant.archetypeCode, insights: insights, inputs: Self.strings(job.archetypeInputs)) {
+            throw PermanentTaskError("\(missing.field) \(missing.reason)")
+        }
         let seed = Self.seed(job) &+ UInt64(variant.position)
         let copy = await copy(archetype: variant.archetypeCode, brandName: brand.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
         try await n8n.start(
@@ -123,7 +130,11 @@ public struct VariantRunner: Sendable {
         try await JobSettlement().finishIfDone(variant.jobID, on: connection, logger: logger)
     }
 
-    static func seed(_ job: GenerationJob) -> UInt64 { number(job.params, "seed").map { UInt64($0) } ?? 0 }
+    /// The job's seed; a stored value out of the seed range (a row written before seeds were
+    /// bounded) reads as 0 rather than trapping the worker on every retry.
+    static func seed(_ job: GenerationJob) -> UInt64 {
+        number(job.params, "seed").flatMap { Bounds.integer($0, in: 0...Int64(Bounds.maxSeed)) }.map { UInt64($0) } ?? 0
+    }
 
     static func number(_ value: JSONValue?, _ key: String) -> Double? {
         if case .object(let object) = value, case .number(let number) = object[key] { return number }

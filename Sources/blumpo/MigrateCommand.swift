@@ -2,7 +2,7 @@ import App
 import ArgumentParser
 import Database
 
-/// `blumpo migrate`: applies pending schema migrations and exits.
+/// `blumpo migrate`: applies pending schema migrations, loads missing reference data, and exits.
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending database migrations (safe to run concurrently; a no-op when current).")
@@ -11,7 +11,9 @@ struct Migrate: AsyncParsableCommand {
         let runtime = try await Runtime.start("migrate")
         try await runtime.run {
             let applied = try await withClient(runtime.database.endpoint, logger: runtime.logger) { client in
-                try await Migrator().migrate(client, logger: runtime.logger)
+                let applied = try await Migrator().migrate(client, logger: runtime.logger)
+                try await Seeder().seed(client, logger: runtime.logger)
+                return applied
             }
             runtime.logger.info(applied.isEmpty ? "schema is up to date" : "applied \(applied.count) migration(s)")
         }

@@ -33,7 +33,9 @@ struct Runtime {
         try await withClient(database.endpoint, logger: logger) { client in
             let migrator = try Migrator()
             if migrate { try await migrator.migrate(client, logger: logger) }
-            if seed { try await Seeder().seed(client, logger: logger) }
+            // The code relies on reference data (the default plan every new account joins):
+            // whoever migrates also loads what is missing of it, leaving existing rows alone.
+            if migrate || seed { try await Seeder().seed(client, logger: logger) }
             let pending = try await migrator.pending(client, logger: logger)
             guard pending.isEmpty else { throw ServeError.migrationsPending(pending) }
         }

@@ -89,11 +89,17 @@ extension TestClientProtocol {
     }
 
     @Test func aWrongCodeSaysHowManyAttemptsAreLeft() async throws {
-        try await withTestApp { client, _ in
+        try await withTestApp { client, db in
             try await client.json(.post, "/api/v1/auth/otp", body: ["email": "a@example.com"])
-            let wrong = try await client.json(.post, "/api/v1/auth/otp/verify", body: ["email": "a@example.com", "code": "12345x"])
-            #expect(wrong.status == .unprocessableContent)
-            #expect(wrong.body["code"] as? String == "VALIDATION")
+            let malformed = try await client.json(.post, "/api/v1/auth/otp/verify", body: ["email": "a@example.com", "code": "12345x"])
+            #expect(malformed.status == .unprocessableContent)
+            #expect(malformed.body["code"] as? String == "VALIDATION")
+            let text = try await db.one("SELECT payload->>'text' FROM queue_task WHERE kind = 'email.send'", as: String.self)
+            let right = try #require(text.range(of: #"\d{6}"#, options: .regularExpression).map { String(text[$0]) })
+            let wrong = try await client.json(.post, "/api/v1/auth/otp/verify", body: ["email": "a@example.com", "code": right == "000000" ? "111111" : "000000"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body["code"] as? String == "OTP_INVALID")
+            #expect((wrong.body["detail"] as? String)?.contains("4 attempts left") == true)
             let unknown = try await client.json(.post, "/api/v1/auth/otp/verify", body: ["email": "nobody@example.com", "code": "123456"])
             #expect(unknown.status == .unauthorized)
             #expect(unknown.body["code"] as? String == "OTP_INVALID")

@@ -81,3 +81,64 @@ import TestSupport
         }
     }
 }
+
+@Suite struct GroundedClaimsTests {
+    static func site(_ pages: [(String, String)]) -> SiteAnalysis {
+        SiteAnalysis(snapshot: WebsiteSnapshot(
+            brandID: "b", rootURL: "https://brand.example", createdAt: Date(),
+            pages: pages.map { .init(path: $0.0, url: "https://brand.example" + $0.0, title: nil, status: 200, html: $0.1, truncated: nil) },
+            stylesheets: [], manifest: nil, errors: []))
+    }
+
+    static func fixture(_ site: String, _ file: String) throws -> String {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sites/\(site)/\(file)")
+        return String(decoding: try Data(contentsOf: url), as: UTF8.self)
+    }
+
+    @Test func signedQuotesOnThePageAreTestimonialsWithTheirAttributionAndPage() throws {
+        let claims = GroundedClaims.extract(from: Self.site([("/", try Self.fixture("saas", "index.html"))]))
+        #expect(claims.testimonials.map(\.quote) == [
+            "Flowdesk cut our planning time in half and nobody misses the Monday status call.",
+            "We finally know who is working on what without asking in Slack every hour.",
+        ])
+        #expect(claims.testimonials.map(\.attribution) == ["Maya Chen, Head of Product at Northwind", "Leo Park, CTO at Contoso"])
+        #expect(claims.testimonials.allSatisfy { $0.source == "https://brand.example/" })
+    }
+
+    @Test func aReviewSignedWithADashAndAnAnnouncedOfferAreFound() throws {
+        let claims = GroundedClaims.extract(from: Self.site([("/", try Self.fixture("shop", "index.html"))]))
+        #expect(claims.testimonials.first?.quote == "The best breakfast tea I have found outside Yorkshire, and it arrives in two days.")
+        #expect(claims.testimonials.first?.attribution == "Sarah, Leeds")
+        #expect(claims.offers.map(\.text).contains("Free shipping on orders over £30"))
+    }
+
+    @Test func aSiteWithoutTestimonialsOrOffersGroundsNeither() throws {
+        for site in ["svg-logo", "jsonld-only", "german"] {
+            let claims = GroundedClaims.extract(from: Self.site([("/", try Self.fixture(site, "index.html"))]))
+            #expect(claims.testimonials.isEmpty, "\(site)")
+            #expect(claims.offers.isEmpty, "\(site)")
+        }
+    }
+
+    @Test func unsignedQuotesAreNotTestimonialsAndQuestionsAreNotOffers() {
+        let html = """
+            <html><body><main>
+            <blockquote><p>This is a quote that nobody signed, long enough to count.</p></blockquote>
+            <section class="testimonials"><div class="testimonial"><p>“Switching took an afternoon and saved us a week every month.”</p>
+              <span class="author-name">— Priya N., Ops lead</span></div></section>
+            <h3>Is there a free trial?</h3>
+            <p class="banner">Get 20% off your first order with code SPRING</p>
+            </main><footer><a href="/deals">Free shipping</a></footer></body></html>
+            """
+        let claims = GroundedClaims.extract(from: Self.site([("/", html)]))
+        #expect(claims.testimonials == [.init(quote: "Switching took an afternoon and saved us a week every month.", attribution: "Priya N., Ops lead", source: "https://brand.example/")])
+        #expect(claims.offers.map(\.text) == ["Get 20% off your first order with code SPRING"])
+    }
+
+    @Test func theClaimsRoundTripThroughInsRaw() throws {
+        let claims = GroundedClaims(testimonials: [.init(quote: "q", attribution: "a", source: "s")], offers: [.init(text: "t", source: "s")])
+        let raw = String(decoding: try JSONSerialization.data(withJSONObject: ["provider": "offline", "grounded": claims.jsonObject]), as: UTF8.self)
+        #expect(GroundedClaims(insightsRaw: raw) == claims)
+        #expect(GroundedClaims(insightsRaw: nil) == GroundedClaims())
+    }
+}

@@ -123,11 +123,13 @@ extension ImageCodec {
         insights.uniqueValueProp = "Ship projects on time, from anywhere"
         insights.competitors = ["Asana"]
         insights.insInterestingQuotes = ["Flowdesk cut our planning time in half"]
+        insights.grounded.testimonials = [.init(quote: "Flowdesk cut our planning time in half", attribution: "Maya Chen, Northwind", source: "https://flowdesk.test/")]
         let writer = CopyWriter()
         let problem = writer.write(archetype: "problem_solution", brandName: "Flowdesk", insights: insights, painPoints: [], inputs: [:], formatCode: "square", seed: 0)
         #expect(problem.headline == "Tired of status meetings eat the week?")
         let quote = writer.write(archetype: "testimonial", brandName: "Flowdesk", insights: insights, painPoints: [], inputs: [:], formatCode: "square", seed: 0)
         #expect(quote.quote == "Flowdesk cut our planning time in half")
+        #expect(quote.attribution == "Maya Chen, Northwind")
         let versus = writer.write(archetype: "competitor_comparison", brandName: "Flowdesk", insights: insights, painPoints: [], inputs: [:], formatCode: "square", seed: 0)
         #expect(versus.comparison == "Flowdesk vs Asana")
         let offer = writer.write(archetype: "promotion_offer", brandName: "Flowdesk", insights: insights, painPoints: [], inputs: ["offer": "2 months free"], formatCode: "square", seed: 0)
@@ -135,5 +137,27 @@ extension ImageCodec {
         let long = writer.write(
             archetype: "value_proposition", brandName: "Flowdesk", insights: nil, painPoints: [], inputs: [:], formatCode: "landscape", seed: 0)
         #expect(long.headline.count <= CopyWriter.Limits.for(formatCode: "landscape").headline)
+    }
+
+    @Test func testimonialsAndOffersAreNeverInvented() {
+        var insights = InsightFields()
+        insights.uniqueValueProp = "Ship projects on time"
+        insights.insInterestingQuotes = ["An unattributed line from the page"]
+        let writer = CopyWriter()
+        #expect(CopyWriter.missingGrounds(archetype: "testimonial", insights: insights, inputs: [:])?.field == "archetype_code")
+        #expect(CopyWriter.missingGrounds(archetype: "promotion_offer", insights: insights, inputs: [:])?.field == "archetype_inputs.offer")
+        #expect(CopyWriter.missingGrounds(archetype: "promotion_offer", insights: insights, inputs: ["offer": "20% off in May"]) == nil)
+        #expect(CopyWriter.missingGrounds(archetype: "value_proposition", insights: insights, inputs: [:]) == nil)
+        for seed: UInt64 in 0..<8 {
+            let testimonial = writer.write(archetype: "testimonial", brandName: "Flowdesk", insights: insights, painPoints: [], inputs: [:], formatCode: "square", seed: seed)
+            #expect(testimonial.quote == nil && testimonial.attribution == nil)
+            #expect(!testimonial.headline.contains("customer"))
+            let promotion = writer.write(archetype: "promotion_offer", brandName: "Flowdesk", insights: insights, painPoints: [], inputs: [:], formatCode: "square", seed: seed)
+            #expect(promotion.offer == nil)
+            #expect(promotion.cta != "Claim offer")
+        }
+        insights.grounded.testimonials = [.init(quote: "We ship twice as often now", attribution: "Ana, Contoso", source: "https://flowdesk.test/")]
+        #expect(CopyWriter.missingGrounds(archetype: "testimonial", insights: insights, inputs: ["quote": "Words the user made up"])?.field == "archetype_inputs.quote")
+        #expect(CopyWriter.missingGrounds(archetype: "testimonial", insights: insights, inputs: ["quote": "We ship twice as often now"]) == nil)
     }
 }

@@ -37,6 +37,15 @@ public struct AppConfiguration: Sendable {
     public var llm: LLMSettings?
     /// n8n workflows (`n8n:<path>`); nil when `N8N_BASE_URL` is unset.
     public var n8n: N8NSettings?
+    /// `BLUMPO_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [IPNetwork]
+    /// `BLUMPO_SSE_STREAMS_PER_USER` and `BLUMPO_SSE_STREAMS_TOTAL`: open job event streams.
+    public var eventStreamsPerUser: Int
+    public var eventStreamsTotal: Int
+    /// `BLUMPO_METRICS_TOKEN`: when set, `/metrics` wants `Authorization: Bearer <token>`.
+    public var metricsToken: String?
+    /// `BLUMPO_EXTRACTIONS_PER_USER_HOUR`: brand creations and re-extractions per user per hour.
+    public var extractionsPerUserPerHour: Int
 
     /// Where blobs live (`BLOB_STORE`).
     public enum BlobSettings: Sendable {
@@ -91,7 +100,7 @@ public struct AppConfiguration: Sendable {
             do {
                 smtp = try SMTPSettings(url: url, from: mailFrom)
             } catch {
-                throw ConfigurationError(variable: "SMTP_URL", value: url, accepted: "smtp://user:pass@host:587 or smtps://user:pass@host:465")
+                throw ConfigurationError(variable: "SMTP_URL", value: ConfigurationError.redacted(url), accepted: "smtp://user:pass@host:587 or smtps://user:pass@host:465")
             }
         } else {
             smtp = nil
@@ -120,9 +129,21 @@ public struct AppConfiguration: Sendable {
         } else {
             n8n = nil
         }
+        trustedProxies = try (settings.optionalString("BLUMPO_TRUSTED_PROXIES") ?? "").split(separator: ",").map { entry in
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard let network = IPNetwork(text) else {
+                throw ConfigurationError(variable: "BLUMPO_TRUSTED_PROXIES", value: text, accepted: "comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1")
+            }
+            return network
+        }
+        eventStreamsPerUser = try settings.integer("BLUMPO_SSE_STREAMS_PER_USER", default: 5, range: 1...1000)
+        eventStreamsTotal = try settings.integer("BLUMPO_SSE_STREAMS_TOTAL", default: 1000, range: 1...100_000)
+        metricsToken = settings.optionalString("BLUMPO_METRICS_TOKEN")
+        extractionsPerUserPerHour = try settings.integer("BLUMPO_EXTRACTIONS_PER_USER_HOUR", default: 20, range: 1...100_000)
         auth = AuthSettings()
         auth.codeRequestsPerEmailPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_EMAIL_HOUR", default: 10, range: 1...100_000)
         auth.codeRequestsPerIPPerHour = try settings.integer("BLUMPO_OTP_REQUESTS_PER_IP_HOUR", default: 30, range: 1...100_000)
+        auth.wrongCodesPerEmailPerHour = try settings.integer("BLUMPO_OTP_WRONG_CODES_PER_EMAIL_HOUR", default: 10, range: 1...100_000)
         auth.verifyAttemptsPerIPPerHour = try settings.integer("BLUMPO_OTP_VERIFY_PER_IP_HOUR", default: 60, range: 1...100_000)
         auth.scryptLogRounds = try settings.integer("BLUMPO_SCRYPT_LOG_N", default: 14, range: 10...20)
         let lease = try settings.integer("BLUMPO_QUEUE_LEASE_SECONDS", default: 0, range: 0...86400)
@@ -177,7 +198,17 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public let value: String
     public let accepted: String
 
-    public var description: String { "\(variable)=\"\(value)\" is not valid: expected \(accepted)" }
+    /// Never shows a URL's password, whichever setting the URL came from.
+    public var description: String { "\(variable)=\"\(Self.redacted(value))\" is not valid: expected \(accepted)" }
+
+    /// `scheme://user:secret@host` → `scheme://user:***@host`; other text unchanged.
+    public static func redacted(_ value: String) -> String {
+        guard let scheme = value.range(of: "://") else { return value }
+        let rest = value[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return value }
+        return String(value[..<authority.index(after: colon)]) + "***" + String(value[at...])
+    }
 }
 
 /// Typed access to string settings with errors that name the variable.

@@ -8,8 +8,9 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in user, when the request carried a live session.
     var identity: Identity?
-    /// The peer's IP address (nil in in-process tests).
-    let clientIP: String?
+    /// The client's IP address: the peer's, or the one a trusted proxy forwarded (nil in
+    /// in-process tests).
+    var clientIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

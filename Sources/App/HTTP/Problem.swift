@@ -29,6 +29,7 @@ struct Problem: Error, Sendable {
             status = .unprocessableContent
             extra["errors"] = .object(fields.mapValues(ProblemValue.string))
         case .badRequest: status = .badRequest
+        case .unprocessable: status = .unprocessableContent
         case .unauthorized: status = .unauthorized
         case .forbidden: status = .forbidden
         case .rateLimited(let seconds):

@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import Billing
 import Core
 import HTTPTypes
 import Hummingbird
@@ -46,6 +48,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 default: (error as? HTTPError)?.body ?? status.reasonPhrase
                 }
             return Problem(status: status, code: code, detail: detail)
+        case is TimeoutError, is HTTPClientError:
+            // An outside service (Stripe, the blob store, the model) did not answer in time.
+            context.logger.warning("outside service failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            return Problem(status: .serviceUnavailable, code: "UPSTREAM_UNAVAILABLE", detail: "A service this request needs did not answer in time; try again shortly.")
+        case let error as StripeError:
+            context.logger.warning("stripe refused", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Problem(status: .badGateway, code: "PAYMENTS_UPSTREAM_ERROR", detail: "The payment provider refused the request; try again or contact support.")
         case is DecodingError:
             return Problem(status: .badRequest, code: "BAD_REQUEST", detail: "The request body is not valid JSON for this endpoint.")
         default:

@@ -21,7 +21,7 @@ struct AdminUserRoutes: Sendable {
         let admin = router.group("api/v1/admin/users", context: AdminContext.self)
         admin.get { request, context -> Page<User> in
             let query = request.uri.queryParameters["query"].map(String.init) ?? ""
-            let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50, 1), 200)
+            let limit = try request.listLimit(default: 50, maximum: 200)
             let after = try Keyset(cursor: request.uri.queryParameters["cursor"].map(String.init))
             let found = try await client.withConnection { connection in
                 try await users.search(query: query, after: after, limit: limit + 1, on: connection, logger: context.logger)

@@ -98,10 +98,10 @@ struct BillingRoutes: Sendable {
             return summary
         }
         signedIn.get("tokens/ledger") { request, context -> Page<LedgerEntry> in
-            let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50, 1), 200)
+            let limit = try request.listLimit(default: 50, maximum: 200)
             var before: Int64?
             if let cursor = request.uri.queryParameters["cursor"] {
-                guard let id = Int64(String(cursor)) else { throw AppError.validation(["cursor": "is not a cursor from this API"]) }
+                guard cursor.utf8.count <= 20, let id = Int64(String(cursor)), id > 0 else { throw AppError.invalidCursor }
                 before = id
             }
             let entries = try await client.withConnection { [before] connection in
@@ -113,6 +113,8 @@ struct BillingRoutes: Sendable {
         signedIn.post("pricing/quote") { request, context -> Quote in
             let body = try await request.decode(as: QuoteRequest.self, context: context)
             var normalized: [String] = []
+            guard body.formats.count <= 5 else { throw AppError.validation(["formats": "must list 1 to 5 formats"]) }
+            if let code = body.archetypeCode, code.count > 64 { throw AppError.validation(["archetype_code": "must be at most 64 characters"]) }
             for text in body.formats {
                 guard let format = AdFormat(parsing: text) else {
                     throw AppError.validation(["formats": "unknown format \(text); use square, portrait, story, landscape or widescreen"])
@@ -121,12 +123,13 @@ struct BillingRoutes: Sendable {
             }
             guard !normalized.isEmpty else { throw AppError.validation(["formats": "at least one format is required"]) }
             let expectedAds = body.expectedAds ?? normalized.count
+            guard (1...100).contains(expectedAds) else { throw AppError.validation(["expected_ads": "must be 1 to 100"]) }
             let (rule, summary) = try await client.withConnection { connection in
                 (try await pricing.activeRule(on: connection, logger: context.logger),
                  try await accounts.summary(for: context.identity.user.id, on: connection, logger: context.logger))
             }
             return Quote(
-                price: rule.price(formats: normalized.count, expectedAds: expectedAds, archetype: body.archetypeCode),
+                price: try rule.price(formats: normalized.count, expectedAds: expectedAds, archetype: body.archetypeCode),
                 balance: summary?.balance ?? 0, formats: normalized, expectedAds: expectedAds,
                 rule: RuleSummary(id: rule.id, version: rule.version, strategy: rule.strategy.rawValue))
         }
@@ -184,14 +187,20 @@ struct BillingRoutes: Sendable {
         admin.post("{id}/tokens") { request, context -> LedgerEntry in
             let userID = try context.parameters.require("id", as: UUID.self)
             let body = try await request.decode(as: Adjustment.self, context: context)
-            guard body.delta != 0 else { throw AppError.validation(["delta": "must not be zero"]) }
+            guard body.delta != 0, Bounds.tokens(body.delta) != nil else {
+                throw AppError.validation(["delta": "must be a non-zero whole number from -\(Bounds.maxTokens) to \(Bounds.maxTokens)"])
+            }
+            if let note = body.note, note.count > 500 { throw AppError.validation(["note": "must be at most 500 characters"]) }
             // A client retry with the same Idempotency-Key applies once.
             let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? UUID().uuidString
-            return try await client.transaction(logger: context.logger) { connection in
+            let entry = try await client.transaction(logger: context.logger) { connection in
                 try await TokenLedger().apply(
                     userID: userID, delta: body.delta, reason: .adminAdjust, referenceID: "admin:\(userID.uuidString.lowercased()):\(key)",
                     on: connection, logger: context.logger)
             }
+            // The key names one adjustment: the same key with another amount is a mistake, not a retry.
+            guard entry.delta == body.delta else { throw AppError.idempotencyKeyReused }
+            return entry
         }
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 public import Brands
 import Core
 import Foundation
@@ -8,6 +9,10 @@ import PostgresNIO
 /// `/api/v1/brands`: create, list, read, edit, delete, re-extract, insights and assets.
 struct BrandRoutes: Sendable {
     let brands: BrandService
+    let client: PostgresClient
+    /// Crawls cost the server real work and fetch other people's sites: creations and
+    /// re-extractions share one hourly budget per user.
+    let extractionsPerHour: Int
 
     struct CreateBody: Decodable {
         let websiteURL: String
@@ -28,12 +33,13 @@ struct BrandRoutes: Sendable {
         let group = router.group("api/v1/brands", context: AuthenticatedContext.self)
         group.post { request, context -> EditedResponse<BrandService.Detail> in
             let body = try await request.decode(as: CreateBody.self, context: context)
+            try await countExtraction(context)
             let detail = try await brands.create(
                 userID: context.identity.user.id, websiteURL: body.websiteURL, name: body.name, language: body.language, logger: context.logger)
             return EditedResponse(status: .created, headers: [.location: "/api/v1/brands/\(detail.brand.id.uuidString.lowercased())"], response: detail)
         }
         group.get { request, context -> Page<Brand> in
-            let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 20, 1), 100)
+            let limit = try request.listLimit(default: 20, maximum: 100)
             return try await brands.list(
                 userID: context.identity.user.id, cursor: request.uri.queryParameters["cursor"].map(String.init), limit: limit, logger: context.logger)
         }
@@ -51,6 +57,7 @@ struct BrandRoutes: Sendable {
         group.post("{id}/extract") { request, context -> EditedResponse<BrandService.Detail> in
             let buffer = try await request.body.collect(upTo: 64 << 10)
             let body = buffer.readableBytes == 0 ? ExtractBody(steps: nil) : try JSONDecoder().decode(ExtractBody.self, from: Data(buffer: buffer))
+            try await countExtraction(context)
             let detail = try await brands.extract(try Self.brandID(context), userID: context.identity.user.id, steps: body.steps, logger: context.logger)
             return EditedResponse(status: .accepted, response: detail)
         }
@@ -86,6 +93,13 @@ struct BrandRoutes: Sendable {
         group.delete("{id}/assets") { request, context -> BrandService.Detail in
             let reference = try await request.decode(as: AssetReference.self, context: context)
             return try await brands.removeAsset(try Self.brandID(context), userID: context.identity.user.id, url: reference.url, logger: context.logger)
+        }
+    }
+
+    private func countExtraction(_ context: AuthenticatedContext) async throws {
+        try await client.withConnection { connection in
+            try await RateLimiter().hit(
+                "extract:user:\(context.identity.user.id)", limit: extractionsPerHour, window: .seconds(3600), on: connection, logger: context.logger)
         }
     }
 

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Billing
 import Generation
 import HTTPTypes
 public import Hummingbird
@@ -10,25 +11,27 @@ import PostgresNIO
 struct GenerationRoutes: Sendable {
     let jobs: JobService
     let client: PostgresClient
-    let callbacks: N8NCallbacks
+    let callbacks: N8NCallbacks?
+    let events: JobEventHub
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("api/v1/archetypes") { _, context -> [Catalog.ArchetypeListing] in
-            try await client.withConnection { try await Catalog().archetypes(on: $0, logger: context.logger) }
+        router.get("api/v1/archetypes") { _, context -> [Generation.Catalog.ArchetypeListing] in
+            try await client.withConnection { try await Generation.Catalog().archetypes(on: $0, logger: context.logger) }
         }
 
         let group = router.group("api/v1/generation-jobs", context: AuthenticatedContext.self)
         group.post { request, context -> EditedResponse<JobDetail> in
-            let body = try await request.decode(as: CreateJobRequest.self, context: context)
+            let raw = try await request.body.collect(upTo: 1 << 20)
+            let body = try JSONDecoder().decode(CreateJobRequest.self, from: Data(buffer: raw))
             let created = try await jobs.create(
-                userID: context.identity.user.id, request: body, idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!], logger: context.logger)
+                userID: context.identity.user.id, request: body, fingerprint: JobService.fingerprint(of: Data(buffer: raw)), idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!], logger: context.logger)
             var headers: HTTPFields = [.location: "/api/v1/generation-jobs/\(created.detail.job.id.uuidString.lowercased())"]
             if created.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
             return EditedResponse(status: created.replayed ? .ok : .created, headers: headers, response: created.detail)
         }
         group.get { request, context -> Page<GenerationJob> in
             let query = request.uri.queryParameters
-            let limit = min(max(query["limit"].flatMap { Int(String($0)) } ?? 20, 1), 100)
+            let limit = try request.listLimit(default: 20, maximum: 100)
             var brandID: UUID?
             if let text = query["brand_id"] {
                 guard let id = UUID(uuidString: String(text)) else { throw AppError.validation(["brand_id": "must be a brand id"]) }
@@ -55,24 +58,25 @@ struct GenerationRoutes: Sendable {
             let id = try Self.id(context, "Generation job")
             let userID = context.identity.user.id
             _ = try await jobs.detail(id, userID: userID, logger: context.logger)
+            let (watchID, changes) = try await events.watch(jobID: id, userID: userID)
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody { [jobs, logger = context.logger] writer in
-                    try await JobEventStream(jobs: jobs, jobID: id, userID: userID, logger: logger).write(to: &writer)
+                body: ResponseBody { [jobs, events, logger = context.logger] writer in
+                    do {
+                        try await JobEventStream(jobs: jobs, jobID: id, userID: userID, changes: changes, logger: logger).write(to: &writer)
+                    } catch {
+                        await events.stopWatching(watchID)
+                        throw error
+                    }
+                    await events.stopWatching(watchID)
                 })
         }
 
-        router.post("api/v1/workflows/callback") { request, context -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 20 << 20)
-            try await callbacks.handle(
-                body: Array(buffer: body), signature: request.headers[HTTPField.Name("X-Blumpo-Signature")!], logger: context.logger)
-            return .noContent
-        }
 
         let images = router.group("api/v1/ad-images", context: AuthenticatedContext.self)
         images.get { request, context -> Page<AdImage> in
             let query = request.uri.queryParameters
-            let limit = min(max(query["limit"].flatMap { Int(String($0)) } ?? 30, 1), 100)
+            let limit = try request.listLimit(default: 30, maximum: 100)
             func uuid(_ name: String) throws -> UUID? {
                 guard let text = query[Substring(name)] else { return nil }
                 guard let id = UUID(uuidString: String(text)) else { throw AppError.validation([name: "must be an id"]) }
@@ -94,6 +98,19 @@ struct GenerationRoutes: Sendable {
                 headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(data.count)],
                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
+        // Only routed when n8n is configured: nothing else calls back.
+        if let callbacks {
+            router.post("api/v1/workflows/callback") { request, context -> HTTPResponse.Status in
+                // A missing, malformed or stale signature is refused before the (up to 20 MB) body is read.
+                let signature = request.headers[HTTPField.Name("X-Blumpo-Signature")!]
+                guard let signature, (try? StripeSignature.fresh(header: signature)) != nil else {
+                    throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature is missing, malformed or stale.")
+                }
+                let body = try await request.body.collect(upTo: 20 << 20)
+                try await callbacks.handle(body: Array(buffer: body), signature: signature, logger: context.logger)
+                return .noContent
+            }
+        }
     }
 
     static func id(_ context: AuthenticatedContext, _ what: String) throws -> UUID {
@@ -103,11 +120,13 @@ struct GenerationRoutes: Sendable {
 }
 
 /// Server-sent events for one job: `progress` whenever a variant ends, `image` for each new
-/// image, `finished` once, then the stream closes. Polls the database twice a second.
+/// image, `finished` once, then the stream closes. The job is re-read only when the shared
+/// poller (`JobEventHub`) saw its progress change.
 struct JobEventStream {
     let jobs: JobService
     let jobID: UUID
     let userID: UUID
+    let changes: AsyncStream<Void>
     let logger: Logger
 
     func write(to writer: inout any ResponseBodyWriter) async throws {
@@ -116,7 +135,7 @@ struct JobEventStream {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        while !Task.isCancelled {
+        for await _ in changes {
             let detail = try await jobs.detail(jobID, userID: userID, logger: logger)
             for image in detail.images where !sentImages.contains(image.id) {
                 sentImages.insert(image.id)
@@ -131,7 +150,6 @@ struct JobEventStream {
                 try await writer.write(Self.event("finished", try encoder.encode(detail.job)))
                 break
             }
-            try await Task.sleep(for: .milliseconds(500))
         }
         try await writer.finish(nil)
     }
@@ -144,4 +162,4 @@ struct JobEventStream {
 extension JobDetail: ResponseEncodable {}
 extension GenerationJob: ResponseEncodable {}
 extension AdImage: ResponseEncodable {}
-extension Catalog.ArchetypeListing: ResponseEncodable {}
+extension Generation.Catalog.ArchetypeListing: ResponseEncodable {}

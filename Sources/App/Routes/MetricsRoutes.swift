@@ -4,9 +4,14 @@ import Prometheus
 /// `/metrics` in Prometheus text format.
 struct MetricsRoutes: Sendable {
     let registry: PrometheusCollectorRegistry
+    /// When set, scrapers present it as a bearer token; others get 404, as if nothing were here.
+    let token: String?
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/metrics") { _, _ -> Response in
+        router.get("/metrics") { request, _ -> Response in
+            if let token, !Self.constantTimeEqual(request.headers[.authorization] ?? "", "Bearer " + token) {
+                throw Problem(status: .notFound, code: "NOT_FOUND", detail: "No route matches GET /metrics.")
+            }
             var buffer: [UInt8] = []
             buffer.reserveCapacity(4096)
             registry.emit(into: &buffer)
@@ -14,5 +19,11 @@ struct MetricsRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+    }
+
+    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
+        let a = Array(left.utf8), b = Array(right.utf8)
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -22,12 +22,13 @@ struct StripeWebhookRoutes: Sendable {
             guard let webhookSecret else {
                 throw AppError.unavailable(code: "PAYMENTS_NOT_CONFIGURED", detail: "Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET).")
             }
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let bytes = Array(buffer: body)
+            let header = request.headers[HTTPField.Name("Stripe-Signature")!] ?? ""
+            let bytes: [UInt8]
             do {
-                try StripeSignature(secret: webhookSecret).verify(
-                    payload: bytes, header: request.headers[HTTPField.Name("Stripe-Signature")!] ?? "")
-            } catch {
+                try StripeSignature.fresh(header: header)  // before reading the body
+                bytes = Array(buffer: try await request.body.collect(upTo: 1 << 20))
+                try StripeSignature(secret: webhookSecret).verify(payload: bytes, header: header)
+            } catch let error as StripeSignature.Failure {
                 throw AppError.badRequest(code: "SIGNATURE_INVALID", detail: "The Stripe-Signature header does not verify (\(error)).")
             }
             guard let event = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],

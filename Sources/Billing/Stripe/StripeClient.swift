@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import Core
 public import Foundation
 import NIOCore
 import NIOHTTP1
@@ -24,10 +25,14 @@ public struct StripeClient: Sendable {
 
     let settings: StripeSettings
     let http: HTTPClient
+    /// The whole call, connection included. Calls made while a user waits (checkout, portal,
+    /// cancel) get a few seconds; background work (webhook processing) may wait longer.
+    let deadline: Duration
 
-    public init(settings: StripeSettings, http: HTTPClient = .shared) {
+    public init(settings: StripeSettings, http: HTTPClient = .shared, deadline: Duration = .seconds(30)) {
         self.settings = settings
         self.http = http
+        self.deadline = deadline
     }
 
     /// `POST path` with form fields; `idempotencyKey` makes a retried call create nothing twice.
@@ -49,8 +54,10 @@ public struct StripeClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        let data = try await response.body.collect(upTo: 4 << 20)
+        let (response, data) = try await withTimeout(deadline) { [http, request] in
+            let response = try await http.execute(request, timeout: .seconds(deadline.components.seconds + 1))
+            return (response, try await response.body.collect(upTo: 4 << 20))
+        }
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: data))) as? [String: Any] ?? [:]
         guard (200..<300).contains(response.status.code) else {
             let error = object["error"] as? [String: Any]

@@ -17,6 +17,16 @@ public struct StripeSignature: Sendable {
     }
 
     public func verify(payload: [UInt8], header: String, now: Date = Date()) throws(Failure) {
+        let (timestamp, signatures) = try Self.fresh(header: header, tolerance: tolerance, now: now)
+        let expected = Self.sign(payload: payload, timestamp: timestamp, secret: secret)
+        guard signatures.contains(where: { Self.constantTimeEqual($0, expected) }) else { throw .noMatchingSignature }
+    }
+
+    /// The header's timestamp and signatures when it is well formed and within `tolerance`.
+    /// Checked before the body is read, so an unsigned or replayed request costs no upload.
+    @discardableResult
+    public static func fresh(header: String, tolerance: TimeInterval = 300, now: Date = Date()) throws(Failure) -> (Int, [String]) {
+        guard header.utf8.count <= 2048 else { throw .malformedHeader }
         var timestamp: Int?
         var signatures: [String] = []
         for part in header.split(separator: ",") {
@@ -29,9 +39,9 @@ public struct StripeSignature: Sendable {
             }
         }
         guard let timestamp, !signatures.isEmpty else { throw .malformedHeader }
+        // The subtraction happens in Double: any Int timestamp converts, none can overflow.
         guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance else { throw .staleTimestamp }
-        let expected = Self.sign(payload: payload, timestamp: timestamp, secret: secret)
-        guard signatures.contains(where: { Self.constantTimeEqual($0, expected) }) else { throw .noMatchingSignature }
+        return (timestamp, signatures)
     }
 
     /// The hex `v1` signature Stripe computes (tests sign their fixtures with it).

@@ -19,6 +19,9 @@ public struct InsightFields: Codable, Sendable, Equatable {
     public var insMarketingInsight: String?
     public var insTrendOpportunity: String?
     public var marketingBrief: String?
+    /// Testimonials and offers found verbatim on the pages (kept in `ins_raw`, not a column of
+    /// its own, and not editable: a typed testimonial would not be one the page gives).
+    public var grounded = GroundedClaims()
 
     public init() {}
 

@@ -37,10 +37,12 @@ public struct CopyWriter: Sendable {
             let problem = pain.map { Self.question($0) } ?? pick(["Still doing it the hard way?", "There is a better way."])
             copy = AdCopy(headline: problem, subline: "\(brandName): \(Self.lowerFirst(promise))", cta: pick(["Fix it today", "See how"]))
         case "testimonial":
-            let quote = inputs["quote"] ?? insights?.insInterestingQuotes?.first ?? "\(brandName) made this the easiest part of our week."
+            // Only words a customer said on the brand's pages, signed as the page signs them.
+            let found = insights?.grounded.testimonials ?? []
+            let testimonial = found.first { $0.quote == inputs["quote"] } ?? (found.isEmpty ? nil : found[Int(seed % UInt64(found.count))])
             copy = AdCopy(
-                headline: quote, subline: description, cta: pick(["See why", "Try it yourself"]), quote: quote,
-                attribution: inputs["attribution"] ?? "A \(brandName) customer")
+                headline: testimonial?.quote ?? promise, subline: description, cta: pick(["See why", "Try it yourself"]), quote: testimonial?.quote,
+                attribution: testimonial?.attribution)
         case "competitor_comparison":
             let rival = inputs["competitor"] ?? insights?.competitors?.first
             let edge = benefits.first ?? promise
@@ -49,8 +51,10 @@ public struct CopyWriter: Sendable {
                 subline: description, cta: pick(["Compare now", "Make the switch"]),
                 comparison: rival.map { "\(brandName) vs \($0)" } ?? "\(brandName) vs the old way")
         case "promotion_offer":
-            let offer = inputs["offer"] ?? pick(["Limited-time offer", "Try it free"])
-            copy = AdCopy(headline: promise, subline: description, cta: pick(["Claim offer", "Get started"]), offer: offer)
+            // The offer the user typed for this job, or one the brand's pages state; never invented.
+            let offers = insights?.grounded.offers.map(\.text) ?? []
+            let offer = inputs["offer"] ?? (offers.isEmpty ? nil : offers[Int(seed % UInt64(offers.count))])
+            copy = AdCopy(headline: promise, subline: description, cta: offer == nil ? pick(["Get started", "See how"]) : pick(["Claim offer", "Get started"]), offer: offer)
         case "meme":
             let before = pain.map { "Me dealing with \(Self.lowerFirst(Self.withoutLeadIn(Self.statement($0))))" } ?? "Me doing it the old way"
             copy = AdCopy(headline: before, cta: "", bottomText: "Me after \(brandName)")
@@ -60,6 +64,30 @@ public struct CopyWriter: Sendable {
                 cta: pick(["Get started", "Try \(brandName)"]))
         }
         return Self.clipped(copy, limits)
+    }
+
+    /// Why the archetype cannot be made truthfully for this brand, naming the field to fix; nil
+    /// when it can. A testimonial needs a customer quote the brand's pages give (and a chosen
+    /// `quote` must be one of them, verbatim); a promotion needs an offer from the pages or typed
+    /// for the job.
+    public static func missingGrounds(archetype: String, insights: InsightFields?, inputs: [String: String]) -> (field: String, reason: String)? {
+        let grounded = insights?.grounded ?? GroundedClaims()
+        switch archetype {
+        case "testimonial":
+            if grounded.testimonials.isEmpty {
+                return ("archetype_code", "testimonial needs a customer quote with its attribution on the brand's pages, and none was found")
+            }
+            if let quote = inputs["quote"], !grounded.testimonials.contains(where: { $0.quote == quote }) {
+                return ("archetype_inputs.quote", "must be one of the testimonials found on the brand's pages, word for word")
+            }
+        case "promotion_offer":
+            if inputs["offer"]?.trimmingCharacters(in: .whitespaces).isEmpty != false, grounded.offers.isEmpty {
+                return ("archetype_inputs.offer", "promotion_offer needs the offer you are running: none was found on the brand's pages")
+            }
+        default:
+            break
+        }
+        return nil
     }
 
     /// "Slow workflow management" → "Tired of slow workflow management?"; questions stay.
