@@ -111,7 +111,9 @@ func withTestApp(
         let bootstrap = try await DatabaseBootstrap.prepare(databaseURL: nil, dataDirectory: dataDirectory, logger: logger)
         let cluster = try #require(bootstrap.ownedCluster)
         try await withClient(bootstrap.endpoint, logger: logger) { client in
+            // What `blumpo migrate` does: the schema, then the reference data readiness checks for.
             try await Migrator().migrate(client, logger: logger)
+            try await Seeder().seed(client, logger: logger)
             let configuration = try AppConfiguration(environment: [:])
             let app = try buildApplication(
                 AppDependencies(configuration: configuration, client: client, metrics: PrometheusCollectorRegistry(), logger: logger))

@@ -45,7 +45,7 @@ public struct SMTPMailer: Mailer {
                 try await conversation.command("MAIL FROM:<\(settings.fromAddress)>", expect: 250)
                 try await conversation.command("RCPT TO:<\(message.to)>", expect: 250, 251)
                 try await conversation.command("DATA", expect: 354)
-                try await conversation.command(MIMEMessage(message, from: settings.from).encoded + "\r\n.", expect: 250)
+                try await conversation.content(MIMEMessage(message, from: settings.from).encoded)
                 try? await conversation.command("QUIT", expect: 221)
             }
         }
@@ -114,6 +114,13 @@ struct SMTPConversation {
         let answer = try await reply()
         try check(answer, codes)
         return answer.lines
+    }
+
+    /// The message after DATA: its lines (made by `MIMEMessage`, headers already single-line),
+    /// then the lone dot that ends it.
+    mutating func content(_ message: String) async throws {
+        try await outbound.write(ByteBuffer(string: message + "\r\n.\r\n"))
+        try check(try await reply(), [250])
     }
 
     /// EHLO, returning the capability lines.
