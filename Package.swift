@@ -280,7 +280,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Accounts", "App", "Billing", "Database", "Imaging", "TaskQueue", "TestSupport",
+                "Accounts", "App", "Billing", "Database", "Generation", "Imaging", "Storage", "TaskQueue", "TestSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,6 +7,10 @@ import NIOCore
 import Testing
 import TestSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Hostile input: each of these once trapped the process (taking every user's requests and
 /// every running job with it) or slipped past a rule. Each answers a problem with a stable code.
 @Suite struct HardeningTests {
@@ -175,4 +179,80 @@ import TestSupport
         #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["198.51.100.7, not-an-ip"], trusted: proxies) == "10.0.0.2")
         #expect(IPNetwork("10.0.0.0/33") == nil && IPNetwork("nonsense") == nil)
     }
+
+    @Test func brandImageFieldsTakeOnlyTheBrandsOwnFiles() async throws {
+        try await withTestApp { client, db in
+            let (token, _) = try await client.signIn("owner@example.com", db: db)
+            let created = try await client.json(.post, "/api/v1/brands", body: ["website_url": "https://owned.example"], token: token)
+            let brandID = try #require(created.body["id"] as? String)
+            let foreignBlob = "http://127.0.0.1:8080/blobs/brands/\(UUID().uuidString.lowercased())/logo/x.png"
+            for (field, value) in [
+                ("logo_url", "http://169.254.169.254/latest/meta-data/" as Any), ("logo_url", foreignBlob as Any),
+                ("photos", ["https://elsewhere.example/p.jpg"] as Any), ("hero_photos", ["http://10.0.0.1/admin.png"] as Any),
+            ] {
+                let answer = try await client.json(.patch, "/api/v1/brands/\(brandID)", body: [field: value], token: token)
+                #expect(answer.status == .unprocessableContent, "\(field)")
+                #expect((answer.body["errors"] as? [String: Any])?[field] != nil)
+            }
+            let ownBlob = "http://127.0.0.1:8080/blobs/brands/\(brandID)/logo/mine.png"
+            let own = try await client.json(.patch, "/api/v1/brands/\(brandID)", body: ["logo_url": ownBlob], token: token)
+            #expect(own.status == .ok)
+            #expect(own.body["logo_url"] as? String == ownBlob)
+            let cleared = try await client.json(.patch, "/api/v1/brands/\(brandID)", body: ["logo_url": NSNull()], token: token)
+            #expect(cleared.status == .ok)
+        }
+    }
+
+    @Test func creationsAndReExtractionsShareAnHourlyBudgetPerUser() async throws {
+        try await withTestApp(environment: ["BLUMPO_EXTRACTIONS_PER_USER_HOUR": "3"]) { client, db in
+            let (token, _) = try await client.signIn("crawler@example.com", db: db)
+            let created = try await client.json(.post, "/api/v1/brands", body: ["website_url": "https://budget.example"], token: token)
+            let brandID = try #require(created.body["id"] as? String)
+            for _ in 0..<2 {
+                #expect(try await client.json(.post, "/api/v1/brands/\(brandID)/extract", body: [:], token: token).status == .accepted)
+            }
+            let refused = try await client.json(.post, "/api/v1/brands/\(brandID)/extract", body: [:], token: token)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] != nil)
+            let (other, _) = try await client.signIn("neighbour@example.com", db: db)
+            #expect(try await client.json(.post, "/api/v1/brands", body: ["website_url": "https://budget.example"], token: other).status == .created)
+        }
+    }
+
+    @Test func aStripeThatNeverAnswersCostsTheUserSecondsNotAHang() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let environment = ["STRIPE_SECRET_KEY": "sk_test_blumpo", "STRIPE_API_BASE": "http://127.0.0.1:\(silent.port)"]
+        try await withTestApp(environment: environment) { client, db in
+            let (token, _) = try await client.signIn("payer@example.com", db: db)
+            let started = ContinuousClock.now
+            let portal = try await client.json(.post, "/api/v1/billing/portal", token: token)
+            let waited = ContinuousClock.now - started
+            #expect(portal.status == .serviceUnavailable)
+            #expect(portal.body["code"] as? String == "UPSTREAM_UNAVAILABLE")
+            #expect(waited < .seconds(9), "\(waited)")
+        }
+    }
+}
+
+/// A TCP port that accepts connections (the kernel completes the handshake) and never answers.
+final class SilentListener: @unchecked Sendable {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard bound == 0, listen(descriptor, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
 }

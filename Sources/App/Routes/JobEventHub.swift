@@ -1,16 +1,21 @@
 import Core
-import Foundation
-import Generation
-import Logging
+public import Foundation
+public import Generation
+public import Logging
 
 /// Who is watching which job's event stream, with the limits on streams, and the one poller
 /// they all share: one query per tick for every watched job, whatever the number of streams,
 /// and a watcher is woken only when its job's progress changed.
-actor JobEventHub {
-    struct Limits: Sendable {
-        var perUser: Int
-        var total: Int
-        var pollInterval: Duration = .milliseconds(500)
+public actor JobEventHub {
+    public struct Limits: Sendable {
+        public var perUser: Int
+        public var total: Int
+        public var pollInterval: Duration = .milliseconds(500)
+
+        public init(perUser: Int, total: Int) {
+            self.perUser = perUser
+            self.total = total
+        }
     }
 
     private struct Watcher {
@@ -26,7 +31,7 @@ actor JobEventHub {
     private var fingerprints: [UUID: String] = [:]
     private var poller: Task<Void, Never>?
 
-    init(jobs: JobService, limits: Limits, logger: Logger) {
+    public init(jobs: JobService, limits: Limits, logger: Logger) {
         self.jobs = jobs
         self.limits = limits
         self.logger = logger
@@ -34,7 +39,7 @@ actor JobEventHub {
 
     /// A stream that yields whenever the job's progress changes (and once at once); refused with
     /// 429 when the user or the server already has as many streams as allowed.
-    func watch(jobID: UUID, userID: UUID) throws -> (id: UUID, changes: AsyncStream<Void>) {
+    public func watch(jobID: UUID, userID: UUID) throws -> (id: UUID, changes: AsyncStream<Void>) {
         let open = watchers.values.count { $0.userID == userID }
         guard open < limits.perUser, watchers.count < limits.total else { throw AppError.rateLimited(retryAfterSeconds: 5) }
         let id = UUID()
@@ -47,7 +52,7 @@ actor JobEventHub {
         return (id, stream)
     }
 
-    func stopWatching(_ id: UUID) {
+    public func stopWatching(_ id: UUID) {
         watchers.removeValue(forKey: id)?.wake.finish()
         if watchers.isEmpty {
             poller?.cancel()
@@ -55,8 +60,6 @@ actor JobEventHub {
             fingerprints = [:]
         }
     }
-
-    var count: Int { watchers.count }
 
     private func poll() async {
         while !Task.isCancelled, !watchers.isEmpty {
