@@ -55,6 +55,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as StripeError:
             context.logger.warning("stripe refused", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return Problem(status: .badGateway, code: "PAYMENTS_UPSTREAM_ERROR", detail: "The payment provider refused the request; try again or contact support.")
+        case let error as PSQLError where Self.inputRejectedByTheDatabase.contains(error.serverInfo?[.sqlState] ?? ""):
+            // Text or a number from the request that PostgreSQL cannot store (a NUL character, a
+            // value beyond a column's range) slipped past validation: the caller's input, not a fault.
+            context.logger.warning("input refused by the database", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")", "path": "\(request.uri.path)"])
+            return Problem(
+                status: .unprocessableContent, code: "INVALID_VALUE",
+                detail: "A value in the request cannot be stored (a NUL character, or a number or text out of range).")
         case is DecodingError:
             return Problem(status: .badRequest, code: "BAD_REQUEST", detail: "The request body is not valid JSON for this endpoint.")
         default:
@@ -62,6 +69,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(status: .internalServerError, code: "INTERNAL", detail: "An internal error occurred; quote the request id when reporting it.")
         }
     }
+}
+
+extension ProblemMiddleware {
+    /// SQLSTATEs of class 22 that only input causes: NUL or unencodable text, too long,
+    /// numeric out of range, bad text representation.
+    static var inputRejectedByTheDatabase: Set<String> { ["22021", "22P05", "22001", "22003", "22P02", "22008"] }
 }
 
 extension HTTPField.Name {

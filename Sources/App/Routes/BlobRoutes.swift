@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -14,12 +15,12 @@ struct BlobRoutes: Sendable {
         router.get("blobs/**") { request, context -> Response in
             let path = String(request.uri.path.dropFirst("/blobs/".count))
             guard let decoded = path.removingPercentEncoding, let key = try? BlobKey(decoded), let file = try? store.fileURL(for: key) else {
-                return Self.notFound
+                throw AppError.notFound("File")
             }
             let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
             guard let attributes, (attributes[.type] as? FileAttributeType) == .typeRegular,
                 let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
-            else { return Self.notFound }
+            else { throw AppError.notFound("File") }
             let etag = "\"\(String(size, radix: 16))-\(String(Int64(modified.timeIntervalSince1970 * 1000), radix: 16))\""
             var headers: HTTPFields = [
                 .eTag: etag,
@@ -35,6 +36,4 @@ struct BlobRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
-
-    static let notFound = Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
 }
