@@ -7,6 +7,8 @@ import Storage
 extension BrandService {
     /// Uploads larger than this are refused before decoding.
     public static let maximumUploadBytes = 10 << 20
+    /// The blob store, while the user waits: then 503 `UPSTREAM_UNAVAILABLE`, not a hung request.
+    static let storageDeadline: Duration = .seconds(10)
 
     /// Decodes an uploaded image, re-encodes it (PNG for logos, WEBP for photos), stores it under
     /// the brand and adds it to the field its kind fills.
@@ -25,7 +27,7 @@ extension BrandService {
         }
         let folder = kind == .photo ? "photos" : kind.rawValue
         let key = try BlobKey.brandAsset(brandID: id.uuidString, kind: folder, name: BrandExtraction.contentName(image.data) + "." + image.format.fileExtension)
-        let url = try await blobs.put(image.data, key: key, contentType: image.format.contentType)
+        let url = try await withTimeout(Self.storageDeadline) { [blobs] in try await blobs.put(image.data, key: key, contentType: image.format.contentType) }
         guard try await client.withConnection({ try await brands.addAsset(id, kind: kind, url: url, on: $0, logger: logger) }) != nil else {
             throw AppError.notFound("Brand")
         }
@@ -42,8 +44,10 @@ extension BrandService {
             _ = try await brands.removeAsset(id, url: url, on: connection, logger: logger)
         }
         if let key = blobs.key(forPublicURL: url), key.path.hasPrefix("brands/\(id.uuidString.lowercased())/") {
-            try await blobs.delete(key)
-            if key.path.hasSuffix(".svg"), let png = try? BlobKey(String(key.path.dropLast(4)) + ".png") { try await blobs.delete(png) }
+            try await withTimeout(Self.storageDeadline) { [blobs] in
+                try await blobs.delete(key)
+                if key.path.hasSuffix(".svg"), let png = try? BlobKey(String(key.path.dropLast(4)) + ".png") { try await blobs.delete(png) }
+            }
         }
         return try await detail(id, userID: userID, logger: logger)
     }

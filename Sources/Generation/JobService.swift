@@ -143,7 +143,10 @@ public struct JobService: Sendable {
     /// The image's bytes and a file name for the download, recording a `downloaded` event.
     public func download(_ id: UUID, userID: UUID, source: String, logger: Logger) async throws -> (AdImage, Data, String) {
         let image = try await image(id, userID: userID, logger: logger)
-        guard let key = try? BlobKey(image.storageKey), let data = try await blobs.get(key) else { throw AppError.notFound("Ad image file") }
+        // The user waits: a blob store that does not answer is a 503 after a few seconds.
+        guard let key = try? BlobKey(image.storageKey), let data = try await withTimeout(.seconds(10), { [blobs] in try await blobs.get(key) }) else {
+            throw AppError.notFound("Ad image file")
+        }
         try await client.withConnection { try await jobs.recordDownload(image, source: source, on: $0, logger: logger) }
         let brandPart = (image.title ?? "ad").lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let name = String(brandPart).split(separator: "-").joined(separator: "-")

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import PostgresNIO
+import Storage
 
 /// Turns every error into a problem+json response and stamps each response with its request id.
 ///
@@ -48,7 +49,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 default: (error as? HTTPError)?.body ?? status.reasonPhrase
                 }
             return Problem(status: status, code: code, detail: detail)
-        case is TimeoutError, is HTTPClientError:
+        case is TimeoutError, is HTTPClientError, is BlobStoreError:
             // An outside service (Stripe, the blob store, the model) did not answer in time.
             context.logger.warning("outside service failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return Problem(status: .serviceUnavailable, code: "UPSTREAM_UNAVAILABLE", detail: "A service this request needs did not answer in time; try again shortly.")
