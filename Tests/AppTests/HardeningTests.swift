@@ -114,6 +114,31 @@ import Glibc
         }
     }
 
+    @Test func aFieldOfTheWrongTypeOrBeyondItsTypesRangeIs422NamingIt() async throws {
+        try await withTestApp { client, db in
+            let (token, _) = try await client.signIn("types@example.com", db: db)
+            func post(_ body: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(
+                    uri: "/api/v1/pricing/quote", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                    body: ByteBuffer(string: body)
+                ) { ($0.status, (try? JSONSerialization.jsonObject(with: Data(buffer: $0.body))) as? [String: Any] ?? [:]) }
+            }
+            for (body, field) in [
+                (#"{"formats": ["square"], "expected_ads": 1e300}"#, "expected_ads"),
+                (#"{"formats": ["square"], "expected_ads": 99999999999999999999}"#, "expected_ads"),
+                (#"{"formats": "square"}"#, "formats"),
+                (#"{"formats": [1]}"#, "formats[0]"),
+                (#"{"expected_ads": 1}"#, "formats"),
+            ] {
+                let (status, problem) = try await post(body)
+                #expect(status == .unprocessableContent, "\(body)")
+                #expect((problem["errors"] as? [String: Any])?[field] != nil, "\(body): \(problem)")
+            }
+            let (status, problem) = try await post("{")
+            #expect(status == .badRequest && problem["code"] as? String == "BAD_REQUEST")
+        }
+    }
+
     @Test func anAdjustmentKeyReusedWithAnotherAmountIsRefused() async throws {
         try await withTestApp(environment: ["BLUMPO_ADMIN_EMAILS": "boss@example.com"]) { client, db in
             let (bossToken, _) = try await client.signIn("boss@example.com", db: db)

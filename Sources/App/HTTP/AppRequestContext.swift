@@ -11,6 +11,7 @@ public struct AppRequestContext: RequestContext {
     /// The client's IP address: the peer's, or the one a trusted proxy forwarded (nil in
     /// in-process tests).
     var clientIP: String?
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -32,6 +33,7 @@ struct AuthenticatedContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let identity: Identity
     let clientIP: String?
+    var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
 
     init(context: AppRequestContext) throws {
         guard let identity = context.identity else { throw Problem.unauthenticated }
@@ -45,6 +47,7 @@ struct AuthenticatedContext: ChildRequestContext {
 struct AdminContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let identity: Identity
+    var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
 
     init(context: AppRequestContext) throws {
         guard let identity = context.identity else { throw Problem.unauthenticated }

@@ -63,8 +63,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .unprocessableContent, code: "INVALID_VALUE",
                 detail: "A value in the request cannot be stored (a NUL character, or a number or text out of range).")
-        case is DecodingError:
-            return Problem(status: .badRequest, code: "BAD_REQUEST", detail: "The request body is not valid JSON for this endpoint.")
+        case let error as APIRequestDecoder.Failure:
+            return problem(for: error.underlying, request: request, context: context)
+        case let error as DecodingError:
+            // A field of the wrong type or out of its type's range is the field's problem (422,
+            // named); a body that is not JSON at all has no field to name (400).
+            guard let (field, reason) = Self.field(of: error) else {
+                return Problem(status: .badRequest, code: "BAD_REQUEST", detail: "The request body is not valid JSON for this endpoint.")
+            }
+            return Problem(AppError.validation([field: reason]))
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return Problem(status: .internalServerError, code: "INTERNAL", detail: "An internal error occurred; quote the request id when reporting it.")
@@ -73,6 +80,36 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension ProblemMiddleware {
+    /// The dotted path of the field a decoding error is about, and what was wrong with it.
+    static func field(of error: DecodingError) -> (String, String)? {
+        func name(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(let type, let context) where !context.codingPath.isEmpty:
+            return (name(context.codingPath), "must be \(Self.describe(type))")
+        case .valueNotFound(let type, let context) where !context.codingPath.isEmpty:
+            return (name(context.codingPath), "must be \(Self.describe(type)), not null")
+        case .keyNotFound(let key, let context):
+            return (name(context.codingPath + [key]), "is required")
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return (name(context.codingPath), "is out of range or not a value this field takes")
+        default:
+            return nil
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        let text = String(describing: type)
+        if text.contains("Int") { return "a whole number in range" }
+        if text.contains("Double") || text.contains("Float") { return "a number" }
+        if text.contains("String") { return "a string" }
+        if text.contains("Bool") { return "true or false" }
+        if text.contains("Array") { return "an array" }
+        if text.contains("Dictionary") { return "an object" }
+        return "a value of another type"
+    }
+
     /// SQLSTATEs of class 22 that only input causes: NUL or unencodable text, too long,
     /// numeric out of range, bad text representation.
     static var inputRejectedByTheDatabase: Set<String> { ["22021", "22P05", "22001", "22003", "22P02", "22008"] }
