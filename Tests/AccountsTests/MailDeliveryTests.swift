@@ -54,6 +54,22 @@ import TestSupport
         }
     }
 
+    @Test func theSMTPClientWritesNoCommandWithALineBreakFromData() async throws {
+        let server = try SMTPTestServer()
+        try await server.start()
+        defer { server.stop() }
+        let mailer = SMTPMailer(settings: try SMTPSettings(url: server.url, from: "Blumpo <codes@blumpo.test>"), logger: Logger(label: "test"))
+        // Past the address check (as a stored row or another caller might be): the client itself refuses.
+        let injected = EmailMessage(to: "victim@example.com>\r\nRCPT TO:<attacker@evil.test", subject: "Hi\r\nBcc: x@evil.test", text: "t", html: "h")
+        await #expect(throws: PermanentMailError.self) { try await mailer.send(injected) }
+        // A subject with a line break is cut at it rather than becoming a header.
+        try await mailer.send(EmailMessage(to: "ann@example.com", subject: "Hello\r\nBcc: x@evil.test", text: "t", html: "h"))
+        let message = try #require(server.messages().first)
+        #expect(message.contains("X-Test-Rcpt: ann@example.com"))
+        #expect(!message.contains("Bcc:") && !message.contains("evil.test"))
+        #expect(server.messages().count == 1)
+    }
+
     @Test func aCodeSurvivesTheMailServerBeingDownAndIsDeliveredWhenItReturns() async throws {
         let server = try SMTPTestServer()
         try await TestDatabase.with { (db: TestDatabase) async throws in

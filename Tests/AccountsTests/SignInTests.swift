@@ -129,6 +129,27 @@ import TestSupport
         }
     }
 
+    @Test func knownAndUnknownEmailsGetTheSameAnswers() async throws {
+        try await TestDatabase.with { (db: TestDatabase) async throws in
+            let auth = db.authService()
+            _ = try await auth.requestCode(email: "known@example.com", purpose: .login, origin: somewhere, logger: db.logger)
+            let code = try await db.latestCode(to: "known@example.com")
+            _ = try await auth.verify(email: "known@example.com", code: code, purpose: .login, origin: somewhere, logger: db.logger)
+            var answers: [String] = []
+            for email in ["known@example.com", "unknown@example.com"] {
+                let issued = try await auth.requestCode(email: email, purpose: .login, origin: somewhere, logger: db.logger)
+                #expect(issued.resendAvailableAt.timeIntervalSince(issued.expiresAt) < -500)
+                let sent = try await db.latestCode(to: email)
+                do {
+                    _ = try await auth.verify(email: email, code: sent == "000000" ? "111111" : "000000", purpose: .login, origin: somewhere, logger: db.logger)
+                } catch let error as AppError {
+                    answers.append("\(error.code) \(error.detail)")
+                }
+            }
+            #expect(answers.count == 2 && answers[0] == answers[1], "\(answers)")
+        }
+    }
+
     @Test func parallelVerifiesOfOneCodeMakeExactlyOneSession() async throws {
         try await TestDatabase.with { (db: TestDatabase) async throws in
             let auth = db.authService()

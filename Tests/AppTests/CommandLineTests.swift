@@ -10,6 +10,30 @@ import Glibc
 
 /// The binary as an operator meets it: exit codes, one-line errors, the embedded cluster.
 @Suite(.serialized) struct CommandLineTests {
+    @Test func migrateOnAnEmptyDatabaseLeavesAWorkingProductWithReferenceData() async throws {
+        try await TestDatabase.with(empty: true) { db in
+            let outcome = try await BlumpoProcess.run(["migrate"], environment: ["DATABASE_URL": db.endpoint.url])
+            #expect(outcome.status == 0, "\(outcome.output)")
+            // Without --seed: the default plan a first sign-in needs, and the rest of the reference data.
+            #expect(try await db.one("SELECT plan_code FROM subscription_plan WHERE is_default", as: String.self) == "FREE")
+            #expect(try await db.one("SELECT count(*)::int FROM generation_pricing WHERE is_active", as: Int.self) == 1)
+            #expect(try await db.one("SELECT count(*)::int FROM ad_workflow", as: Int.self) == 6)
+            // Rows an admin changed are left alone by the next migrate.
+            try await db.execute("UPDATE subscription_plan SET display_name = 'Free forever' WHERE plan_code = 'FREE'")
+            #expect(try await BlumpoProcess.run(["migrate"], environment: ["DATABASE_URL": db.endpoint.url]).status == 0)
+            #expect(try await db.one("SELECT display_name FROM subscription_plan WHERE plan_code = 'FREE'", as: String.self) == "Free forever")
+        }
+    }
+
+    @Test func aURLSettingIsNeverPrintedWithItsPassword() async throws {
+        for (variable, value) in [("SMTP_URL", "smtp://mailer:hunter2-secret@:bad"), ("BLUMPO_BASE_URL", "ftp://admin:hunter2-secret@example.com")] {
+            let outcome = try await BlumpoProcess.run(["migrate"], environment: [variable: value])
+            #expect(outcome.status == 2)
+            #expect(outcome.output.contains(variable))
+            #expect(!outcome.output.contains("hunter2-secret"), "\(outcome.output)")
+        }
+    }
+
     @Test func aBadSettingStopsWithExitCode2AndOneLine() async throws {
         let outcome = try await BlumpoProcess.run(["migrate"], environment: ["BLUMPO_PORT": "http"])
         #expect(outcome.status == 2)

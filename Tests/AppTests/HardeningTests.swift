@@ -154,6 +154,22 @@ import Glibc
         }
     }
 
+    @Test func anUnsignedCallbackIsRefusedBeforeItsBodyIsRead() async throws {
+        try await withTestApp(environment: ["N8N_BASE_URL": "http://127.0.0.1:9", "N8N_WEBHOOK_KEY": "k"]) { client, _ in
+            // 30 MB, beyond what a callback may send: were it read first, this would be 413.
+            let huge = ByteBuffer(repeating: UInt8(ascii: "a"), count: 30 << 20)
+            for signature in [nil, "t=1,v1=00", "garbage"] {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let signature { headers[HTTPField.Name("X-Blumpo-Signature")!] = signature }
+                let (status, code) = try await client.execute(uri: "/api/v1/workflows/callback", method: .post, headers: headers, body: huge) { response in
+                    (response.status, ((try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any])?["code"] as? String)
+                }
+                #expect(status == .unauthorized, "\(signature ?? "none")")
+                #expect(code == "SIGNATURE_INVALID")
+            }
+        }
+    }
+
     @Test func theWorkflowCallbackIsNotRoutedWithoutN8N() async throws {
         try await withTestApp { client, _ in
             let answer = try await client.json(.post, "/api/v1/workflows/callback", body: ["variant_id": UUID().uuidString, "status": "SUCCEEDED"])

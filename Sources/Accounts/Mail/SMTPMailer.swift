@@ -170,7 +170,10 @@ struct MIMEMessage {
             "Message-ID: <\(UUID().uuidString)@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
-        ].map { $0.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) ? String($0.prefix { $0 != "\r" && $0 != "\n" }) : $0 }
+        ].map { header in
+            // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            String(String.UnicodeScalarView(header.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }))
+        }
         let parts = [("text/plain", message.text), ("text/html", message.html)].map { type, body in
             "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\(Self.base64Lines(body))"
         }
