@@ -1,4 +1,5 @@
 import _CryptoExtras
+import Core
 import Crypto
 import Foundation
 import NIOPosix
@@ -37,7 +38,7 @@ public struct CodeHasher: Sendable {
             (10...20).contains(logRounds), let salt = Self.unbase64(String(parts[2])), let expected = Self.unbase64(String(parts[3]))
         else { return false }
         let actual = try await derive(code, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
-        return Self.constantTimeEqual(actual, expected)
+        return ConstantTime.equal(actual, expected)
     }
 
     private func derive(_ code: String, salt: [UInt8], logRounds: Int, blockSize: Int, parallelism: Int) async throws -> [UInt8] {
@@ -47,13 +48,6 @@ public struct CodeHasher: Sendable {
                 parallelism: parallelism)
             return key.withUnsafeBytes { Array($0) }
         }
-    }
-
-    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 
     static func base64(_ bytes: [UInt8]) -> String {

@@ -1,3 +1,4 @@
+import Core
 import Hummingbird
 import Prometheus
 
@@ -9,7 +10,7 @@ struct MetricsRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/metrics") { request, _ -> Response in
-            if let token, !Self.constantTimeEqual(request.headers[.authorization] ?? "", "Bearer " + token) {
+            if let token, !ConstantTime.equal(request.headers[.authorization] ?? "", "Bearer " + token) {
                 throw Problem(status: .notFound, code: "NOT_FOUND", detail: "No route matches GET /metrics.")
             }
             var buffer: [UInt8] = []
@@ -19,11 +20,5 @@ struct MetricsRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
-    }
-
-    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8), b = Array(right.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 public import Foundation
 
@@ -19,7 +20,7 @@ public struct StripeSignature: Sendable {
     public func verify(payload: [UInt8], header: String, now: Date = Date()) throws(Failure) {
         let (timestamp, signatures) = try Self.fresh(header: header, tolerance: tolerance, now: now)
         let expected = Self.sign(payload: payload, timestamp: timestamp, secret: secret)
-        guard signatures.contains(where: { Self.constantTimeEqual($0, expected) }) else { throw .noMatchingSignature }
+        guard signatures.contains(where: { ConstantTime.equal($0, expected) }) else { throw .noMatchingSignature }
     }
 
     /// The header's timestamp and signatures when it is well formed and within `tolerance`.
@@ -49,11 +50,5 @@ public struct StripeSignature: Sendable {
         let message = Array("\(timestamp).".utf8) + payload
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
         return mac.map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8), b = Array(right.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
