@@ -80,6 +80,9 @@ import TestSupport
             #expect((payload["copy"] as? [String: Any])?["headline"] is String)
             #expect((payload["brand"] as? [String: Any])?["name"] as? String == "Orbitly")
 
+            // The stand-in records its callback once the app has answered it, which can be just
+            // after the job shows as finished.
+            #expect(try await db.eventually { !n8n.callbacks().isEmpty })
             let callback = try #require(n8n.callbacks().first)
             #expect(callback["status"] as? Int == 204)
             let body = try #require(callback["body"] as? String)
@@ -109,6 +112,7 @@ import TestSupport
             let job = try await finished(client, db, job: jobID, token: token)
             #expect(job["status"] as? String == "FAILED")
             #expect((job["error_message"] as? String)?.contains("not a public address") == true)
+            #expect(try await db.eventually { !n8n.callbacks().isEmpty })
             #expect(n8n.callbacks().first?["status"] as? Int == 422)
             #expect(try await db.one("SELECT balance FROM token_account", as: Int64.self) == Int64(50))
         }
@@ -118,7 +122,10 @@ import TestSupport
         try await withN8N(workflow: "silent", callbackTimeout: 1) { client, db, n8n, token, brandID in
             let jobID = try await createJob(client, token: token, brandID: brandID)
             #expect(try await db.eventually(timeout: .seconds(20)) { !n8n.requests().isEmpty })
-            try await Task.sleep(for: .seconds(1.5))
+            // The sweep fails only variants whose callback deadline has passed.
+            #expect(try await db.eventually {
+                try await db.one("SELECT count(*)::int FROM generation_variant WHERE status = 'RUNNING' AND deadline_at < now()", as: Int.self) == 1
+            })
             try await db.client.withConnection { connection in
                 _ = try await TaskStore().enqueue([try NewTask(kind: SweepStaleJobs.kind, payload: EmptyPayload())], on: connection, logger: db.logger)
             }

@@ -10,7 +10,15 @@ import TestSupport
             try await db.prepareRecording()
             let worker = db.worker(registry(.init()), poll: .seconds(60))
             try await db.withWorkers([worker]) { () async throws in
-                try await Task.sleep(for: .milliseconds(300))  // the worker is idle and listening
+                // The worker is idle and listening: it has claimed and finished a first task,
+                // and its LISTEN is in place.
+                let first = try #require(try await db.enqueue([try recordTask()]).first)
+                #expect(try await db.eventually { try await db.taskState(first).state == "completed" })
+                #expect(try await db.eventually {
+                    try await db.one(
+                        "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+                        as: Int.self) == 1
+                })
                 let id = try #require(try await db.enqueue([try recordTask()]).first)
                 let done = try await db.eventually(timeout: .seconds(5)) { try await db.taskState(id).state == "completed" }
                 #expect(done)

@@ -40,9 +40,7 @@ public struct BlumpoProcess: Sendable {
         let started = Date()
         try process.run()
         let reader = Task.detachedOutput(pipe)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { process.terminate() }
+        if try await !eventually(timeout: .seconds(timeout), every: .milliseconds(50), { !process.isRunning }) { process.terminate() }
         process.waitUntilExit()
         let output = await reader.value
         return Outcome(status: process.terminationStatus, output: output, seconds: Date().timeIntervalSince(started))
@@ -86,9 +84,8 @@ public final class RunningBlumpo: Sendable {
 
     /// Waits for the process to exit (up to `timeout`) and returns its status, nil if still running.
     public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        let exited = try await eventually(timeout: timeout, every: .milliseconds(20)) { !process.isRunning }
+        return exited ? process.terminationStatus : nil
     }
 
     public func output() -> String {

@@ -29,12 +29,10 @@ public final class S3TestServer: PythonTestServer, @unchecked Sendable {
     /// The access key and bucket the server created (available once it has started).
     public func credentials() async throws -> Credentials {
         let file = directory + "/credentials.json"
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let data = FileManager.default.contents(atPath: file) { return try JSONDecoder().decode(Credentials.self, from: data) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestSupportError("the S3 test server did not create its bucket")
+        guard try await eventually(timeout: .seconds(30), every: .milliseconds(100), { FileManager.default.fileExists(atPath: file) }),
+              let data = FileManager.default.contents(atPath: file)
+        else { throw TestSupportError("the S3 test server did not create its bucket") }
+        return try JSONDecoder().decode(Credentials.self, from: data)
     }
 }
 

@@ -47,12 +47,7 @@ public struct TestDatabase: Sendable {
 
     /// Polls until `condition` holds or `timeout` passes; returns whether it held.
     public func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await condition()
+        try await TestSupport.eventually(timeout: timeout, condition)
     }
 
     /// Runs a statement, ignoring any rows.
