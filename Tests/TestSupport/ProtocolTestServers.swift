@@ -51,11 +51,22 @@ public class PythonTestServer: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
     }
 
+    /// The interpreter the servers run with: `BLUMPO_TEST_PYTHON`, else the virtual environment
+    /// `make test` prepares (`.blumpo/venv`), else `python3` on `PATH`.
+    public static var python: [String] {
+        if let python = ProcessInfo.processInfo.environment["BLUMPO_TEST_PYTHON"], !python.isEmpty { return [python] }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let venv = packageRoot.appendingPathComponent(".blumpo/venv/bin/python3").path
+        if FileManager.default.isExecutableFile(atPath: venv) { return [venv] }
+        return ["python3"]
+    }
+
     public func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/\(script)").path
-        process.arguments = ["python3", script, String(port), directory] + arguments
+        let python = Self.python
+        process.arguments = python + [script, String(port), directory] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -63,7 +74,10 @@ public class PythonTestServer: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if isListening() { return }
-            guard process.isRunning else { throw TestSupportError("\(script) exited; are its Python packages installed (make test installs them)?") }
+            guard process.isRunning else {
+                throw TestSupportError(
+                    "\(script) exited; are its Python packages installed for \(python.joined(separator: " "))? (make test installs them)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestSupportError("\(script) did not start")
