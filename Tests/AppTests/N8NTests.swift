@@ -21,7 +21,10 @@ import TestSupport
         let n8n = try N8NTestServer()
         try await n8n.start()
         defer { n8n.stop() }
-        let port = try unusedPort()
+        // Held for the whole test: the app's server binds it alongside the reservation.
+        let reservation = try PortReservation()
+        defer { reservation.release() }
+        let port = reservation.port
         let environment = [
             "BLUMPO_PORT": String(port), "BLUMPO_BASE_URL": "http://127.0.0.1:\(port)",
             "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("n8n-\(UUID().uuidString)").path,
