@@ -1,7 +1,58 @@
 #!/usr/bin/env bash
 # Installs what Blumpo needs on a Debian machine, and only what is missing.
 # Works as root or through sudo. Safe to run again.
+# With BLUMPO_SETUP_TESTS=1 (`make test`) it also prepares the Python test servers: a virtual
+# environment in .blumpo/venv with the packages pinned in scripts/test-requirements.txt.
 set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tests=${BLUMPO_SETUP_TESTS:-0}
+
+# The Swift toolchain comes first: without it nothing else is worth installing.
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: the Swift toolchain (6.2 or newer) is not on PATH." >&2
+    echo "setup: install it from https://www.swift.org/install/linux/ and put its usr/bin on PATH (see README.md), then run this again." >&2
+    exit 1
+fi
+if ! swift_output=$(swift --version 2>&1); then
+    echo "setup: $(command -v swift) is on PATH but does not run: ${swift_output##*$'\n'}" >&2
+    echo "setup: install the packages the toolchain needs (listed for Debian 12 at https://www.swift.org/install/linux/), then run this again." >&2
+    exit 1
+fi
+swift_version=$(sed -n 's/.*Swift version \([0-9][0-9]*\)\.\([0-9][0-9]*\).*/\1 \2/p' <<<"$swift_output" | head -n 1)
+if [[ -n "$swift_version" ]]; then
+    read -r swift_major swift_minor <<<"$swift_version"
+    if (( swift_major < 6 || (swift_major == 6 && swift_minor < 2) )); then
+        echo "setup: Swift ${swift_major}.${swift_minor} is on PATH ($(command -v swift)); Blumpo needs 6.2 or newer from https://www.swift.org/install/linux/" >&2
+        exit 1
+    fi
+else
+    echo "setup: warning: cannot read the version of $(command -v swift); Blumpo needs Swift 6.2 or newer" >&2
+fi
+
+# Runs a command as root: directly when already root (no sudo needed), otherwise through sudo.
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs Debian packages; the package lists are refreshed once per run, before the first install.
+apt_updated=false
+apt_install() {
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "setup: missing packages: $*; this script installs them with apt-get (Debian), install them yourself" >&2
+        exit 1
+    fi
+    if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null 2>&1; then
+        echo "setup: missing Debian packages: $*; run scripts/setup.sh as root, or install sudo" >&2
+        exit 1
+    fi
+    echo "setup: installing $*"
+    if ! $apt_updated; then
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        apt_updated=true
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
 
 need_debian=()
 
@@ -16,7 +67,6 @@ $have_postgres || need_debian+=(postgresql)
 
 # openssl makes the test SMTP server's certificate.
 command -v openssl >/dev/null 2>&1 || need_debian+=(openssl)
-command -v python3 >/dev/null 2>&1 || need_debian+=(python3 python3-pip)
 
 # C libraries behind the HTML parser (libxml2) and the image codec (libvips, with its SVG,
 # WEBP, PNG, JPEG and GIF loaders), found through pkg-config at build time.
@@ -35,30 +85,91 @@ done
 # runuser lets a root-run blumpo hand the cluster to an unprivileged account.
 command -v runuser >/dev/null 2>&1 || need_debian+=(util-linux)
 
-if (( ${#need_debian[@]} > 0 )); then
-    if [[ $(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-        echo "setup: missing Debian packages: ${need_debian[*]}; install them as root" >&2
-        exit 1
+# The test servers' Python, able to make a virtual environment (Debian keeps venv's pip
+# bootstrap, ensurepip, in python3-venv).
+if [[ "$tests" == "1" ]]; then
+    if ! command -v python3 >/dev/null 2>&1; then
+        need_debian+=(python3 python3-venv)
+    elif ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+        need_debian+=(python3-venv)
     fi
-    echo "setup: installing ${need_debian[*]}"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debian[@]}"
 fi
 
-# Test-only Python servers speaking real protocols (SMTP).
-# pip first; a Debian-managed Python refuses pip, so fall back to the Debian package.
-if [[ "${BLUMPO_SETUP_TESTS:-0}" == "1" ]] && ! python3 -c "import aiosmtpd" 2>/dev/null; then
-    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>/dev/null \
-        || { [[ $(id -u) -eq 0 ]] && sudo="" || sudo="sudo"; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd; }
+if (( ${#need_debian[@]} > 0 )); then apt_install "${need_debian[@]}"; fi
+
+[[ "$tests" == "1" ]] || exit 0
+
+# Test-only Python servers speaking real protocols (Tests/TestSupport/Servers): SMTP (aiosmtpd),
+# S3 with signature checks (moto) and brotli for the fixture websites, at the versions pinned in
+# scripts/test-requirements.txt. They go into .blumpo/venv, which the tests run before any
+# python3 on PATH, so Debian's externally managed Python (PEP 668) is never modified.
+requirements="$root/scripts/test-requirements.txt"
+venv="$root/.blumpo/venv"
+
+# Whether a Python has every pinned package at its pinned version and can import what the
+# servers import; says what is wrong on stderr.
+check_test_packages() {
+    "$1" - "$requirements" <<'PY'
+import re, sys
+from importlib.metadata import PackageNotFoundError, version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if not line:
+        continue
+    name, pinned = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)", line).group(1, 2)
+    try:
+        installed = version(name)
+    except PackageNotFoundError:
+        sys.exit(f"{name} is not installed")
+    if installed != pinned:
+        sys.exit(f"{name} {installed} is installed, {pinned} is pinned")
+import aiosmtpd.controller, boto3, brotli, flask_cors, moto.server  # noqa: E401,F401
+PY
+}
+
+# pip_install PYTHON [PIP OPTIONS…]: the pinned packages.
+pip_install() {
+    local python=$1
+    shift
+    echo "setup: installing the test servers' Python packages (scripts/test-requirements.txt) for $python"
+    "$python" -m pip install --quiet --disable-pip-version-check "$@" -r "$requirements"
+}
+
+if [[ -d "$venv" ]] && ! "$venv/bin/python3" -m pip --version >/dev/null 2>&1; then
+    echo "setup: $venv is broken (its Python or its pip does not run); making it again"
+    rm -rf "$venv"
+fi
+if [[ ! -d "$venv" ]]; then
+    mkdir -p "$(dirname "$venv")"
+    echo "setup: making the test servers' virtual environment in $venv"
+    if ! python3 -m venv "$venv"; then
+        echo "setup: warning: python3 -m venv failed; using the system Python instead" >&2
+        rm -rf "$venv"
+    fi
 fi
 
-# Test-only S3-compatible server (moto in server mode, with signature checks) and brotli for
-# the fixture websites.
-if [[ "${BLUMPO_SETUP_TESTS:-0}" == "1" ]] && ! python3 -c "import moto.server, boto3, flask_cors, brotli" 2>/dev/null; then
-    python3 -m pip install --quiet --disable-pip-version-check "moto[server,s3]" brotli
+if [[ -x "$venv/bin/python3" ]]; then
+    python="$venv/bin/python3"
+    check_test_packages "$python" >/dev/null 2>&1 || pip_install "$python"
+else
+    # No virtual environment: the system Python, with pip from Debian when it has none, past
+    # the externally-managed marker (PEP 668) when there is one.
+    python=$(command -v python3)
+    if ! check_test_packages "$python" >/dev/null 2>&1; then
+        if ! "$python" -m pip --version >/dev/null 2>&1; then
+            "$python" -m ensurepip --upgrade >/dev/null 2>&1 || apt_install python3-pip
+        fi
+        pip_options=()
+        if "$python" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+            pip_options+=(--break-system-packages)
+        fi
+        [[ $(id -u) -eq 0 ]] || pip_options+=(--user)
+        pip_install "$python" "${pip_options[@]}"
+    fi
 fi
 
-if ! command -v swift >/dev/null 2>&1; then
-    echo "setup: the Swift 6 toolchain is not on PATH; install it from swift.org (see README)" >&2
+if ! problem=$(check_test_packages "$python" 2>&1); then
+    echo "setup: the test servers' Python packages are not usable with $python: ${problem##*$'\n'}" >&2
     exit 1
 fi
+echo "setup: test servers run with $python"

@@ -21,11 +21,7 @@ import TestSupport
     }
 
     private func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<400 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
+        try await eventually(timeout: .seconds(20), every: .milliseconds(50), condition)
     }
 
     @Test func theCodeArrivesOverSTARTTLSWithAuthAndSignsIn() async throws {

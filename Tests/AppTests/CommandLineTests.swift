@@ -75,7 +75,10 @@ import Glibc
     }
 
     @Test func serveNamesAnUnreachableDatabaseAndExitsQuickly() async throws {
-        let port = try unusedPort()
+        // Held, never listening: connecting is refused and nothing else can take the port meanwhile.
+        let reservation = try PortReservation()
+        defer { reservation.release() }
+        let port = reservation.port
         let outcome = try await BlumpoProcess.run(
             ["serve"], environment: ["DATABASE_URL": "postgres://u:p@127.0.0.1:\(port)/db"], timeout: 20)
         #expect(outcome.status != 0)

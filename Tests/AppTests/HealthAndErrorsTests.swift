@@ -123,13 +123,9 @@ func withTestApp(
                 try await http.execute(uri: "/readyz", method: .get) { #expect($0.status == .serviceUnavailable) }
                 _ = try await cluster.start(logger: logger)
                 // The pool reconnects on its own, with backoff; give it up to a minute.
-                var status = HTTPResponse.Status.serviceUnavailable
-                let started = ContinuousClock.now
-                while status != .ok && ContinuousClock.now - started < .seconds(60) {
-                    status = try await http.execute(uri: "/readyz", method: .get).status
-                    if status != .ok { try await Task.sleep(for: .milliseconds(500)) }
-                }
-                #expect(status == .ok)
+                #expect(try await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
+                    try await http.execute(uri: "/readyz", method: .get).status == .ok
+                })
             }
         }
         await cluster.stop(logger: logger)

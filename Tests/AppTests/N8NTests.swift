@@ -21,7 +21,10 @@ import TestSupport
         let n8n = try N8NTestServer()
         try await n8n.start()
         defer { n8n.stop() }
-        let port = try unusedPort()
+        // Held for the whole test: the app's server binds it alongside the reservation.
+        let reservation = try PortReservation()
+        defer { reservation.release() }
+        let port = reservation.port
         let environment = [
             "BLUMPO_PORT": String(port), "BLUMPO_BASE_URL": "http://127.0.0.1:\(port)",
             "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("n8n-\(UUID().uuidString)").path,
@@ -121,7 +124,10 @@ import TestSupport
         try await withN8N(workflow: "silent", callbackTimeout: 1) { client, db, n8n, token, brandID in
             let jobID = try await createJob(client, token: token, brandID: brandID)
             #expect(try await db.eventually(timeout: .seconds(20)) { !n8n.requests().isEmpty })
-            try await Task.sleep(for: .seconds(1.5))
+            // The sweep fails only variants whose callback deadline has passed.
+            #expect(try await db.eventually {
+                try await db.one("SELECT count(*)::int FROM generation_variant WHERE status = 'RUNNING' AND deadline_at < now()", as: Int.self) == 1
+            })
             try await db.client.withConnection { connection in
                 _ = try await TaskStore().enqueue([try NewTask(kind: SweepStaleJobs.kind, payload: EmptyPayload())], on: connection, logger: db.logger)
             }

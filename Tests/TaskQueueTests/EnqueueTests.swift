@@ -56,8 +56,11 @@ import TestSupport
             let store = TaskStore()
             try await db.client.withConnection { connection in
                 let stale = try #require(try await store.claim(kind: RecordingHandler.kind, limit: 1, lease: .milliseconds(10), workerID: "a", on: connection, logger: db.logger).first)
-                try await Task.sleep(for: .milliseconds(30))
-                let expired = try await store.expiredLeases(limit: 10, on: connection, logger: db.logger)
+                var expired: [ClaimedTask] = []
+                #expect(try await eventually {
+                    expired = try await store.expiredLeases(limit: 10, on: connection, logger: db.logger)
+                    return !expired.isEmpty
+                })
                 #expect(expired.map(\.id) == [stale.id])
                 #expect(try await store.rescue(stale, on: connection, logger: db.logger))
                 let fresh = try #require(try await store.claim(kind: RecordingHandler.kind, limit: 1, lease: .seconds(30), workerID: "b", on: connection, logger: db.logger).first)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 @testable import TaskQueue
 import TestSupport
 
@@ -17,8 +18,12 @@ struct RecordingHandler: TaskHandler {
     }
 
     let options: TaskKindOptions
+    /// Counts this handler's runs in flight, when a test watches concurrency.
+    var gauge: ConcurrencyGauge? = nil
 
     func run(_ payload: Payload, context: TaskContext) async throws {
+        gauge?.enter(context.owner ?? "")
+        defer { gauge?.leave(context.owner ?? "") }
         try await context.client.query(
             "INSERT INTO test_runs (task_id, attempt, owner) VALUES (\(context.taskID), \(context.attempt), \(context.owner))",
             logger: context.logger)
@@ -32,6 +37,41 @@ struct RecordingHandler: TaskHandler {
     }
 
     struct TestFailure: Error { let attempt: Int }
+}
+
+/// Runs in flight per owner, and the most there ever were at once: sampled by every run itself
+/// as it starts and ends, so no overlap goes unseen between two looks.
+final class ConcurrencyGauge: Sendable {
+    private struct Counts {
+        var current: [String: Int] = [:]
+        var peak: [String: Int] = [:]
+        var total = 0
+        var peakTotal = 0
+    }
+
+    private let counts = Mutex(Counts())
+
+    func enter(_ owner: String) {
+        counts.withLock { counts in
+            let now = counts.current[owner, default: 0] + 1
+            counts.current[owner] = now
+            counts.peak[owner] = max(counts.peak[owner, default: 0], now)
+            counts.total += 1
+            counts.peakTotal = max(counts.peakTotal, counts.total)
+        }
+    }
+
+    func leave(_ owner: String) {
+        counts.withLock { counts in
+            counts.current[owner, default: 0] -= 1
+            counts.total -= 1
+        }
+    }
+
+    /// The most runs of `owner`'s tasks in flight at once.
+    func peak(_ owner: String) -> Int { counts.withLock { $0.peak[owner, default: 0] } }
+    /// The most runs in flight at once, all owners together.
+    var peakTotal: Int { counts.withLock { $0.peakTotal } }
 }
 
 extension TestDatabase {
@@ -66,9 +106,9 @@ extension TestDatabase {
     }
 }
 
-func registry(_ options: TaskKindOptions) -> TaskRegistry {
+func registry(_ options: TaskKindOptions, gauge: ConcurrencyGauge? = nil) -> TaskRegistry {
     var registry = TaskRegistry()
-    registry.register(RecordingHandler(options: options))
+    registry.register(RecordingHandler(options: options, gauge: gauge))
     return registry
 }
 

@@ -59,7 +59,10 @@ import FoundationNetworking
 @Suite struct QueueMetricsTests {
     @Test func serveExposesQueueMetricsOnMetrics() async throws {
         try await TestDatabase.with { (db: TestDatabase) async throws in
-            let port = try unusedPort()
+            // Held until the test ends; `blumpo serve` binds it alongside the reservation.
+            let reservation = try PortReservation()
+            defer { reservation.release() }
+            let port = reservation.port
             let server = try RunningBlumpo(
                 ["serve"],
                 environment: [

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -40,9 +39,7 @@ public struct BlumpoProcess: Sendable {
         let started = Date()
         try process.run()
         let reader = Task.detachedOutput(pipe)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { process.terminate() }
+        if try await !eventually(timeout: .seconds(timeout), every: .milliseconds(50), { !process.isRunning }) { process.terminate() }
         process.waitUntilExit()
         let output = await reader.value
         return Outcome(status: process.terminationStatus, output: output, seconds: Date().timeIntervalSince(started))
@@ -86,9 +83,8 @@ public final class RunningBlumpo: Sendable {
 
     /// Waits for the process to exit (up to `timeout`) and returns its status, nil if still running.
     public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        let exited = try await eventually(timeout: timeout, every: .milliseconds(20)) { !process.isRunning }
+        return exited ? process.terminationStatus : nil
     }
 
     public func output() -> String {
@@ -98,32 +94,4 @@ public final class RunningBlumpo: Sendable {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
-}
-
-/// A loopback port with nothing listening on it.
-public func unusedPort() throws -> Int {
-    // The kernel may hand a just-closed port out again; never give one to two servers of this run.
-    while true {
-        let (socket, port) = try listeningSocket()
-        close(socket)
-        if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
-    }
-}
-
-private let handedOutPorts = Mutex<Set<Int>>([])
-
-/// A socket listening on a free loopback port, to hold a port busy.
-public func listeningSocket() throws -> (Int32, Int) {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
-        }
-    }
-    guard ok else { throw TestSupportError("cannot listen on loopback") }
-    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
 }

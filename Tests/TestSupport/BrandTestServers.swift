@@ -6,7 +6,7 @@ public final class SiteTestServer: PythonTestServer, @unchecked Sendable {
     public init(site: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("BrandsTests/Sites/\(site)").path
-        try super.init(script: "site_server.py", port: nil, arguments: [root])
+        try super.init(script: "site_server.py", arguments: [root])
     }
 
     /// `http://127.0.0.1:<port>`, the site's root as a user would paste it.
@@ -22,26 +22,24 @@ public final class S3TestServer: PythonTestServer, @unchecked Sendable {
         enum CodingKeys: String, CodingKey { case accessKeyID = "access_key_id", secretAccessKey = "secret_access_key", bucket }
     }
 
-    public init() throws { try super.init(script: "s3_server.py", port: nil) }
+    public init() throws { try super.init(script: "s3_server.py") }
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// The access key and bucket the server created (available once it has started).
     public func credentials() async throws -> Credentials {
         let file = directory + "/credentials.json"
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let data = FileManager.default.contents(atPath: file) { return try JSONDecoder().decode(Credentials.self, from: data) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestSupportError("the S3 test server did not create its bucket")
+        guard try await eventually(timeout: .seconds(30), every: .milliseconds(100), { FileManager.default.fileExists(atPath: file) }),
+              let data = FileManager.default.contents(atPath: file)
+        else { throw TestSupportError("the S3 test server did not create its bucket") }
+        return try JSONDecoder().decode(Credentials.self, from: data)
     }
 }
 
 /// An OpenAI-compatible chat-completions stand-in (see `Servers/llm_server.py`); key `test-key`.
 public final class LLMTestServer: PythonTestServer, @unchecked Sendable {
     public init(answer: String, failFirst: Int = 0) throws {
-        try super.init(script: "llm_server.py", port: nil)
+        try super.init(script: "llm_server.py")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try answer.write(toFile: directory + "/answer.json", atomically: true, encoding: .utf8)
         try String(failFirst).write(toFile: directory + "/fail_first", atomically: true, encoding: .utf8)
@@ -59,14 +57,14 @@ public final class LLMTestServer: PythonTestServer, @unchecked Sendable {
 /// A Vercel Blob API stand-in (see `Servers/vercel_blob_server.py`).
 public final class VercelBlobTestServer: PythonTestServer, @unchecked Sendable {
     public static let token = "vercel_blob_rw_teststore_secret"
-    public init() throws { try super.init(script: "vercel_blob_server.py", port: nil) }
+    public init() throws { try super.init(script: "vercel_blob_server.py") }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 }
 
 /// An n8n stand-in (see `Servers/n8n_server.py`): webhooks that acknowledge, then call back.
 public final class N8NTestServer: PythonTestServer, @unchecked Sendable {
     public static let webhookKey = "n8n-test-key"
-    public init() throws { try super.init(script: "n8n_server.py", port: nil) }
+    public init() throws { try super.init(script: "n8n_server.py") }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Webhook calls received: `{path, key, body}`.

@@ -7,8 +7,8 @@ import Glibc
 /// A real SMTP server (aiosmtpd, STARTTLS and AUTH required) on a loopback port. Messages it
 /// accepts are files in `directory`. Login: `mailer` / `s3cret`.
 public final class SMTPTestServer: PythonTestServer, @unchecked Sendable {
-    public init(port: Int? = nil) throws {
-        try super.init(script: "smtp_server.py", port: port)
+    public init() throws {
+        try super.init(script: "smtp_server.py")
     }
 
     /// `smtp://mailer:s3cret@127.0.0.1:<port>?verify=false` (the certificate is self-signed).
@@ -24,7 +24,7 @@ public final class SMTPTestServer: PythonTestServer, @unchecked Sendable {
 /// A Stripe API stand-in (see `Servers/stripe_server.py`); the secret key it accepts is `sk_test_blumpo`.
 public final class StripeTestServer: PythonTestServer, @unchecked Sendable {
     public init() throws {
-        try super.init(script: "stripe_server.py", port: nil)
+        try super.init(script: "stripe_server.py")
     }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -37,36 +37,59 @@ public final class StripeTestServer: PythonTestServer, @unchecked Sendable {
 }
 
 /// A protocol server written in Python (from `Servers/`), started on a loopback port.
+///
+/// The port is held from `init` until the server listens on it (see `PortReservation`), so no
+/// other test's server or connection can take it in between, and clients that connect before
+/// `start()` are refused as by a server that is down.
 public class PythonTestServer: @unchecked Sendable {
     public let port: Int
     public let directory: String
     private let script: String
     private let arguments: [String]
+    private var reservation: PortReservation?
     private var process: Process?
 
-    init(script: String, port: Int?, arguments: [String] = []) throws {
-        self.port = try port ?? unusedPort()
+    init(script: String, arguments: [String] = []) throws {
+        let reservation = try PortReservation()
+        self.reservation = reservation
+        port = reservation.port
         self.script = script
         self.arguments = arguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
     }
 
+    /// The interpreter the servers run with: `BLUMPO_TEST_PYTHON`, else the virtual environment
+    /// `make test` prepares (`.blumpo/venv`), else `python3` on `PATH`.
+    public static var python: [String] {
+        if let python = ProcessInfo.processInfo.environment["BLUMPO_TEST_PYTHON"], !python.isEmpty { return [python] }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let venv = packageRoot.appendingPathComponent(".blumpo/venv/bin/python3").path
+        if FileManager.default.isExecutableFile(atPath: venv) { return [venv] }
+        return ["python3"]
+    }
+
     public func start() async throws {
+        if reservation == nil { reservation = try PortReservation(port: port) }
+        defer { reservation?.release(); reservation = nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/\(script)").path
-        process.arguments = ["python3", script, String(port), directory] + arguments
+        let python = Self.python
+        process.arguments = python + [script, String(port), directory] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if isListening() { return }
-            guard process.isRunning else { throw TestSupportError("\(script) exited; are its Python packages installed (make test installs them)?") }
-            try await Task.sleep(for: .milliseconds(50))
+        var exited = false
+        let listening = try await eventually(timeout: .seconds(20), every: .milliseconds(50)) {
+            exited = !process.isRunning
+            return exited || isListening(port: port)
         }
-        throw TestSupportError("\(script) did not start")
+        if exited {
+            throw TestSupportError(
+                "\(script) exited; are its Python packages installed for \(python.joined(separator: " "))? (make test installs them)")
+        }
+        guard listening else { throw TestSupportError("\(script) did not start") }
     }
 
     public func stop() {
@@ -74,18 +97,6 @@ public class PythonTestServer: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
-    }
-
-    private func isListening() -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 
     deinit { stop() }

@@ -1,5 +1,5 @@
 public import Database
-import Foundation
+public import Foundation
 public import Logging
 public import PostgresNIO
 
@@ -47,12 +47,7 @@ public struct TestDatabase: Sendable {
 
     /// Polls until `condition` holds or `timeout` passes; returns whether it held.
     public func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await condition()
+        try await TestSupport.eventually(timeout: timeout, condition)
     }
 
     /// Runs a statement, ignoring any rows.
@@ -78,7 +73,7 @@ actor TestCluster {
     func createDatabase(fromTemplate: Bool) async throws -> DatabaseEndpoint {
         let (server, prepared) = try await prepare()
         let template = fromTemplate ? prepared : "template0"
-        let name = "blumpo_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let name = TestDatabaseName.make()
         try await withClient(server.with(database: "postgres"), logger: logger) { client in
             _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: logger)
         }
@@ -102,10 +97,14 @@ actor TestCluster {
     }
 
     private func prepareOnce() async throws -> (server: DatabaseEndpoint, template: String) {
+        let runStarted = Date()
         let server = try await startServer()
+        let dropped = try await dropLeftovers(on: server, createdBefore: runStarted)
+        if !dropped.isEmpty {
+            logger.info("dropped test databases left by an earlier run", metadata: ["count": "\(dropped.count)"])
+        }
         let migrations = try Migration.bundled()
-        let fingerprint = String(migrations.map(\.checksum).joined().hashValueStable, radix: 16)
-        let template = "blumpo_template_\(fingerprint)"
+        let template = TemplateFingerprint.templateName(migrations: migrations, seedFiles: try TemplateFingerprint.bundledSeedFiles())
         try await withClient(server.with(database: "postgres"), logger: logger) { client in
             let exists = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(template)", logger: logger)
                 .collect().isEmpty == false
@@ -120,6 +119,33 @@ actor TestCluster {
             }
         }
         return (server, template)
+    }
+
+    /// Drops the test databases an earlier run left behind (it crashed or was killed before
+    /// dropping them): those named by `TestDatabaseName` and created before `cutoff`. One that
+    /// someone is still connected to (another test process on the same server) is in use and
+    /// stays: the drop is not forced. Returns the names dropped.
+    func dropLeftovers(createdBefore cutoff: Date) async throws -> [String] {
+        let (server, _) = try await prepare()
+        return try await dropLeftovers(on: server, createdBefore: cutoff)
+    }
+
+    private func dropLeftovers(on server: DatabaseEndpoint, createdBefore cutoff: Date) async throws -> [String] {
+        try await withClient(server.with(database: "postgres"), logger: logger) { client in
+            let names = try await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, \(TestDatabaseName.prefix))", logger: logger)
+                .collect().map { try $0.decode(String.self) }
+            var dropped: [String] = []
+            for name in names {
+                guard let created = TestDatabaseName.creation(of: name), created < cutoff else { continue }
+                do {
+                    _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: logger)
+                    dropped.append(name)
+                } catch {
+                    logger.debug("kept a test database that is in use", metadata: ["database": "\(name)", "error": "\(String(reflecting: error))"])
+                }
+            }
+            return dropped
+        }
     }
 
     private func needsMigration(_ endpoint: DatabaseEndpoint) async throws -> Bool {
@@ -143,6 +169,48 @@ actor TestCluster {
             atexit { ownedCluster?.stopSynchronously(logger: Logger(label: "test.cluster")) }
         }
         return bootstrap.endpoint
+    }
+}
+
+/// Names of the databases the harness creates: `blumpo_test_<seconds since 1970>_<random>`, so
+/// a later run can tell its own from those an earlier run left behind.
+enum TestDatabaseName {
+    static let prefix = "blumpo_test_"
+
+    static func make(at date: Date = Date()) -> String {
+        prefix + "\(Int(date.timeIntervalSince1970))_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
+
+    /// When a harness-made database was created, from its name; nil for any other name. Names
+    /// from before the creation time was part of them (`blumpo_test_<32 hex digits>`) count as
+    /// created at 1970.
+    static func creation(of name: String) -> Date? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let rest = name.dropFirst(prefix.count)
+        let parts = rest.split(separator: "_", omittingEmptySubsequences: false)
+        let isHex = { (text: Substring) in text.count == 32 && text.allSatisfy(\.isHexDigit) }
+        if parts.count == 1, isHex(parts[0]) { return Date(timeIntervalSince1970: 0) }
+        guard parts.count == 2, let seconds = Int(parts[0]), isHex(parts[1]) else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds))
+    }
+}
+
+extension TestDatabase {
+    /// Drops the test databases left on the test server by runs that did not get to drop them,
+    /// as the harness does at start with the start of the run as `cutoff`; returns their names.
+    public static func dropLeftoverDatabases(createdBefore cutoff: Date) async throws -> [String] {
+        try await TestCluster.shared.dropLeftovers(createdBefore: cutoff)
+    }
+
+    /// The name of the template database for these migrations and seed files: it changes when
+    /// any of them does, so an edited or added migration or seed file builds a new template.
+    public static func templateName(migrations: [Migration], seedFiles: [(name: String, text: String)]) -> String {
+        TemplateFingerprint.templateName(migrations: migrations, seedFiles: seedFiles)
+    }
+
+    /// The template name for the migrations and seed files of this build.
+    public static func currentTemplateName() throws -> String {
+        TemplateFingerprint.templateName(migrations: try Migration.bundled(), seedFiles: try TemplateFingerprint.bundledSeedFiles())
     }
 }
 
