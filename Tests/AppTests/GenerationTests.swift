@@ -326,7 +326,8 @@ struct GenerationContext: Sendable {
             #expect(try await db.eventually { wakes.withLock { $0 } == settled + 1 })
             await hub.stopWatching(first.id)
             await consumer.value
-            _ = try await hub.watch(jobID: jobID, userID: ann)
+            let again = try await hub.watch(jobID: jobID, userID: ann)
+            await hub.stopWatching(again.id)
         }
     }
 
