@@ -10,7 +10,8 @@ import Storage
 /// job's settlement. The image id is the variant id, so a retry overwrites rather than doubles.
 struct AdImageRecorder {
     let blobs: any BlobStore
-    let jobs = JobStore()
+    let images = AdImageStore()
+    let variants = VariantStore()
 
     struct VariantEnded: Error {}
 
@@ -24,10 +25,10 @@ struct AdImageRecorder {
         let url = try await blobs.put(data, key: key, contentType: format.contentType)
         do {
             try await client.transaction(logger: logger) { connection in
-                try await jobs.insertImage(
+                try await images.insertImage(
                     id: variant.id, variant: variant, job: job, key: key.path, url: url, bytes: data.count, width: width, height: height,
                     format: format.rawValue, copyJSON: copyJSON, preflightJSON: preflightJSON, title: title, on: connection, logger: logger)
-                guard try await jobs.finishVariant(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
+                guard try await variants.finish(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
                     throw VariantEnded()
                 }
                 try await JobSettlement().finishIfDone(job.id, on: connection, logger: logger)

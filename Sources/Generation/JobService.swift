@@ -14,6 +14,8 @@ public struct JobService: Sendable {
     let client: PostgresClient
     let blobs: any BlobStore
     let jobs = JobStore()
+    let variants = VariantStore()
+    let adImages = AdImageStore()
     /// How long a job may run before the stale-job sweep finishes and settles it.
     public var deadline: Duration = .seconds(30 * 60)
 
@@ -43,7 +45,7 @@ public struct JobService: Sendable {
         let (jobID, replayed) = try await client.transaction(logger: logger) { connection -> (UUID, Bool) in
             if let key = idempotencyKey {
                 // Retries with the same key wait for each other and get the first one's job.
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('job-key:' || \(userID.uuidString) || ':' || \(key)))", logger: logger)
+                try await jobs.lockIdempotencyKey(userID: userID, key: key, on: connection, logger: logger)
                 if let existing = try await jobs.job(userID: userID, idempotencyKey: key, on: connection, logger: logger) {
                     guard existing.fingerprint == nil || fingerprint == nil || existing.fingerprint == fingerprint else {
                         throw AppError.idempotencyKeyReused
@@ -52,31 +54,18 @@ public struct JobService: Sendable {
                 }
             }
             let plan = try await JobPlanner(blobs: blobs).plan(request, userID: userID, on: connection, logger: logger)
-            let rule = try await PricingStore().activeRule(on: connection, logger: logger)
-            let price = try rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
+            let price = try await price(plan, on: connection, logger: logger)
             let jobID = UUID()
-            let paramsJSON = String(decoding: try JSONSerialization.data(withJSONObject: plan.paramsObject, options: [.sortedKeys]), as: UTF8.self)
-            let inputsJSON = String(decoding: try JSONEncoder().encode(plan.inputs), as: UTF8.self)
-            try await connection.query(
-                """
-                INSERT INTO generation_job (id, user_id, brand_id, status, prompt, params, tokens_cost, product_photo_urls, product_photo_mode,
-                    archetype_code, archetype_mode, formats, selected_pain_points, insight_source, expected_ads, archetype_inputs,
-                    idempotency_key, request_fingerprint, deadline_at)
-                VALUES (\(jobID), \(userID), \(plan.brandID), 'QUEUED', \(request.prompt), \(paramsJSON)::jsonb, \(price), \(plan.photoURLs),
-                    \(plan.photoMode), \(plan.archetypeCode), \(plan.archetypeMode), \(plan.formats), \(plan.painPoints), \(plan.insightSource),
-                    \(plan.variants.count), \(inputsJSON)::jsonb, \(idempotencyKey), \(fingerprint), now() + make_interval(secs => \(Double(deadline.components.seconds))))
-                """, logger: logger)
+            try await jobs.insert(
+                jobID, userID: userID, plan: plan, price: price, prompt: request.prompt, idempotencyKey: idempotencyKey, fingerprint: fingerprint,
+                deadline: deadline, on: connection, logger: logger)
             let entry = try await TokenLedger().apply(
                 userID: userID, delta: -price, reason: .jobReserve, referenceID: "job:\(jobID.uuidString.lowercased())", on: connection, logger: logger)
-            try await connection.query("UPDATE generation_job SET ledger_id = \(entry.id) WHERE id = \(jobID)", logger: logger)
+            try await jobs.setLedgerEntry(jobID, entryID: entry.id, on: connection, logger: logger)
             var tasks: [NewTask] = []
-            for (position, variant) in plan.variants.enumerated() {
+            for (position, planned) in plan.variants.enumerated() {
                 let variantID = UUID()
-                try await connection.query(
-                    """
-                    INSERT INTO generation_variant (id, job_id, position, archetype_code, workflow_id, workflow_uid, format)
-                    VALUES (\(variantID), \(jobID), \(position), \(variant.archetype), \(variant.workflowID), \(variant.workflowUID), \(variant.format))
-                    """, logger: logger)
+                try await variants.insert(variantID, jobID: jobID, position: position, planned, on: connection, logger: logger)
                 tasks.append(try RunVariant.task(variantID: variantID, owner: userID))
             }
             try await TaskStore().enqueue(tasks, on: connection, logger: logger)
@@ -85,12 +74,18 @@ public struct JobService: Sendable {
         return Created(detail: try await detail(jobID, userID: userID, logger: logger), replayed: replayed)
     }
 
+    /// What a plan costs under the active rule: the planned variants are the ads charged.
+    func price(_ plan: JobPlanner.Plan, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let rule = try await PricingStore().activeRule(on: connection, logger: logger)
+        return try rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
+    }
+
     public func detail(_ id: UUID, userID: UUID, logger: Logger) async throws -> JobDetail {
         try await client.withConnection { connection in
             guard let job = try await jobs.job(id, userID: userID, on: connection, logger: logger) else { throw AppError.notFound("Generation job") }
             return JobDetail(
-                job: job, variants: try await jobs.variants(jobID: id, on: connection, logger: logger),
-                images: try await jobs.images(jobID: id, on: connection, logger: logger))
+                job: job, variants: try await variants.variants(jobID: id, on: connection, logger: logger),
+                images: try await adImages.images(jobID: id, on: connection, logger: logger))
         }
     }
 
@@ -117,9 +112,8 @@ public struct JobService: Sendable {
             guard job.status == .queued || job.status == .running else {
                 throw AppError.conflict(code: "JOB_FINISHED", detail: "The job already ended (\(job.status.rawValue)).")
             }
-            try await connection.query("UPDATE generation_job SET status = 'CANCELED' WHERE id = \(id)", logger: logger)
-            try await connection.query(
-                "UPDATE generation_variant SET status = 'SKIPPED', finished_at = now() WHERE job_id = \(id) AND status = 'QUEUED'", logger: logger)
+            try await jobs.markCanceled(id, on: connection, logger: logger)
+            try await variants.skipQueued(jobID: id, on: connection, logger: logger)
             try await JobSettlement().finishIfDone(id, on: connection, logger: logger)
         }
         return try await detail(id, userID: userID, logger: logger)
@@ -128,13 +122,13 @@ public struct JobService: Sendable {
     public func images(userID: UUID, jobID: UUID?, brandID: UUID?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<AdImage> {
         let after = try Keyset(cursor: cursor)
         let rows = try await client.withConnection {
-            try await jobs.images(userID: userID, jobID: jobID, brandID: brandID, after: after, limit: limit + 1, on: $0, logger: logger)
+            try await adImages.images(userID: userID, jobID: jobID, brandID: brandID, after: after, limit: limit + 1, on: $0, logger: logger)
         }
         return Page(rows: rows, limit: limit) { ($0.createdAt, $0.id) }
     }
 
     public func image(_ id: UUID, userID: UUID, logger: Logger) async throws -> AdImage {
-        guard let image = try await client.withConnection({ try await jobs.image(id, userID: userID, on: $0, logger: logger) }) else {
+        guard let image = try await client.withConnection({ try await adImages.image(id, userID: userID, on: $0, logger: logger) }) else {
             throw AppError.notFound("Ad image")
         }
         return image
@@ -147,7 +141,7 @@ public struct JobService: Sendable {
         guard let key = try? BlobKey(image.storageKey), let data = try await withTimeout(.seconds(10), { [blobs] in try await blobs.get(key) }) else {
             throw AppError.notFound("Ad image file")
         }
-        try await client.withConnection { try await jobs.recordDownload(image, source: source, on: $0, logger: logger) }
+        try await client.withConnection { try await adImages.recordDownload(image, source: source, on: $0, logger: logger) }
         let brandPart = (image.title ?? "ad").lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let name = String(brandPart).split(separator: "-").joined(separator: "-")
         let ext = key.path.split(separator: ".").last.map(String.init) ?? "webp"

@@ -10,19 +10,16 @@ public import PostgresNIO
 /// the job row is locked and `completed_at` marks it done; the refund is idempotent by
 /// `job:<id>` as well.
 public struct JobSettlement: Sendable {
+    let jobs = JobStore()
+    let variants = VariantStore()
+
     public init() {}
 
     /// Returns the job's final status when this call finished it.
     @discardableResult
     public func finishIfDone(_ jobID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> JobStatus? {
-        guard let job = try await JobStore().job(jobID, forUpdate: true, on: connection, logger: logger), job.completedAt == nil else { return nil }
-        let counts = try await connection.query(
-            """
-            SELECT count(*) FILTER (WHERE status IN ('QUEUED', 'RUNNING'))::int, count(*) FILTER (WHERE status = 'SUCCEEDED')::int, count(*)::int
-            FROM generation_variant WHERE job_id = \(jobID)
-            """, logger: logger
-        ).collect().first?.decode((Int, Int, Int).self) ?? (0, 0, 0)
-        let (open, images, total) = counts
+        guard let job = try await jobs.job(jobID, forUpdate: true, on: connection, logger: logger), job.completedAt == nil else { return nil }
+        let (open, images, total) = try await variants.counts(jobID: jobID, on: connection, logger: logger)
         guard open == 0 else { return nil }
         let status: JobStatus = job.status == .canceled ? .canceled : (images > 0 ? .succeeded : .failed)
         let cost = job.tokensCost ?? 0
@@ -31,16 +28,10 @@ public struct JobSettlement: Sendable {
             try await TokenLedger().apply(
                 userID: job.userID, delta: refund, reason: .jobRefund, referenceID: "job:\(jobID.uuidString.lowercased())", on: connection, logger: logger)
         }
-        let errors = try await connection.query(
-            "SELECT error FROM generation_variant WHERE job_id = \(jobID) AND error IS NOT NULL ORDER BY position LIMIT 1", logger: logger
-        ).collect().first?.decode(String?.self) ?? nil
-        let (code, message): (String?, String?) = status == .failed ? ("NO_IMAGES", errors.map { "No ad could be produced: \($0)" } ?? "No ad could be produced.") : (nil, nil)
-        try await connection.query(
-            """
-            UPDATE generation_job SET status = \(status.rawValue)::job_status, completed_at = now(), error_code = coalesce(error_code, \(code)),
-                   error_message = coalesce(error_message, \(message))
-            WHERE id = \(jobID)
-            """, logger: logger)
+        let firstError = try await variants.firstError(jobID: jobID, on: connection, logger: logger)
+        let (code, message): (String?, String?) =
+            status == .failed ? ("NO_IMAGES", firstError.map { "No ad could be produced: \($0)" } ?? "No ad could be produced.") : (nil, nil)
+        try await jobs.finish(jobID, status: status, errorCode: code, errorMessage: message, on: connection, logger: logger)
         logger.info("job finished", metadata: ["job.id": "\(jobID)", "status": "\(status.rawValue)", "images": "\(images)", "refund": "\(refund)"])
         return status
     }

@@ -18,6 +18,7 @@ public struct N8NCallbacks: Sendable {
     let blobs: any BlobStore
     let fetcher: SafeFetcher
     let jobs = JobStore()
+    let variants = VariantStore()
 
     public init(client: PostgresClient, blobs: any BlobStore, fetcher: SafeFetcher) {
         self.client = client
@@ -45,11 +46,10 @@ public struct N8NCallbacks: Sendable {
             throw AppError.badRequest(code: "CALLBACK_INVALID", detail: "The body must be {variant_id, status, images, error?}.")
         }
         let found = try await client.withConnection { connection -> (GenerationVariant, GenerationJob, String?)? in
-            guard let variant = try await jobs.variant(variantID, on: connection, logger: logger),
+            guard let variant = try await variants.variant(variantID, on: connection, logger: logger),
                 let job = try await jobs.job(variant.jobID, on: connection, logger: logger)
             else { return nil }
-            let secret = try await connection.query("SELECT callback_secret FROM generation_job WHERE id = \(job.id)", logger: logger)
-                .collect().first?.decode(String?.self) ?? nil
+            let secret = try await jobs.callbackSecret(job.id, creatingIfMissing: false, on: connection, logger: logger)
             return (variant, job, secret)
         }
         guard let (variant, job, secret) = found, variant.workflowUID.hasPrefix("n8n:") else { throw AppError.notFound("Variant") }

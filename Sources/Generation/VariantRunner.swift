@@ -16,6 +16,7 @@ public struct VariantRunner: Sendable {
     /// Writes the copy when configured; templates otherwise.
     let llm: (any LLMClient)?
     let jobs = JobStore()
+    let variants = VariantStore()
 
     public init(blobs: any BlobStore, renderer: any AdRenderer = BuiltinRenderer(), n8n: N8NRunner? = nil, llm: (any LLMClient)? = nil) {
         self.blobs = blobs
@@ -40,14 +41,15 @@ public struct VariantRunner: Sendable {
 
     public func run(_ variantID: UUID, client: PostgresClient, logger: Logger) async throws {
         let started = try await client.transaction(logger: logger) { connection -> (GenerationVariant, GenerationJob)? in
-            guard let variant = try await jobs.startVariant(variantID, on: connection, logger: logger) else {
+            guard let variant = try await variants.start(variantID, on: connection, logger: logger) else {
                 // The job was cancelled or ended while this variant waited: nothing to make.
-                if let waiting = try await jobs.variant(variantID, on: connection, logger: logger), waiting.status == .queued {
-                    try await jobs.finishVariant(variantID, status: .skipped, on: connection, logger: logger)
+                if let waiting = try await variants.variant(variantID, on: connection, logger: logger), waiting.status == .queued {
+                    try await variants.finish(variantID, status: .skipped, on: connection, logger: logger)
                     try await JobSettlement().finishIfDone(waiting.jobID, on: connection, logger: logger)
                 }
                 return nil
             }
+            try await jobs.markRunning(variant.jobID, on: connection, logger: logger)
             guard let job = try await jobs.job(variant.jobID, on: connection, logger: logger) else { return nil }
             return (variant, job)
         }
@@ -101,14 +103,8 @@ public struct VariantRunner: Sendable {
         let loaded = try await client.withConnection { connection -> (Brand, InsightFields?, String)? in
             guard let brandID = job.brandID, let brand = try await BrandStore().find(brandID, on: connection, logger: logger) else { return nil }
             let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
-            let fresh = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            let secret = try await connection.query(
-                "UPDATE generation_job SET callback_secret = coalesce(callback_secret, \(fresh)) WHERE id = \(job.id) RETURNING callback_secret",
-                logger: logger
-            ).collect().first?.decode(String.self) ?? fresh
-            try await connection.query(
-                "UPDATE generation_variant SET deadline_at = now() + make_interval(secs => \(Double(n8n.settings.deadline.components.seconds))) WHERE id = \(variant.id)",
-                logger: logger)
+            let secret = try await jobs.callbackSecret(job.id, creatingIfMissing: true, on: connection, logger: logger) ?? ""
+            try await variants.setCallbackDeadline(variant.id, after: n8n.settings.deadline, on: connection, logger: logger)
             return (brand, insights, secret)
         }
         guard let (brand, insights, secret) = loaded else { throw PermanentTaskError("the job's brand no longer exists") }
@@ -124,9 +120,9 @@ public struct VariantRunner: Sendable {
 
     /// Marks a variant failed for good and settles the job if it was the last open one.
     public static func fail(_ variantID: UUID, error: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let store = JobStore()
+        let store = VariantStore()
         guard let variant = try await store.variant(variantID, on: connection, logger: logger) else { return }
-        try await store.finishVariant(variantID, status: .failed, error: String(error.prefix(500)), on: connection, logger: logger)
+        try await store.finish(variantID, status: .failed, error: String(error.prefix(500)), on: connection, logger: logger)
         try await JobSettlement().finishIfDone(variant.jobID, on: connection, logger: logger)
     }
 

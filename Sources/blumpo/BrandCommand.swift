@@ -1,4 +1,5 @@
 import Accounts
+import Core
 import App
 import ArgumentParser
 import Billing

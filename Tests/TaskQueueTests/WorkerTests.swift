@@ -88,12 +88,14 @@ import TestSupport
     @Test func aRunningTaskIsCancelledCooperatively() async throws {
         try await TestDatabase.with { (db: TestDatabase) async throws in
             try await db.prepareRecording()
-            try await db.withWorkers([db.worker(registry(.init(lease: .milliseconds(600))))]) { () async throws in
+            // A lease long enough that a loaded machine's heartbeat never misses it (a rescue would
+            // make the task available again, not running), short enough for quick heartbeats.
+            try await db.withWorkers([db.worker(registry(.init(lease: .seconds(3))))]) { () async throws in
                 let id = try #require(try await db.enqueue([try recordTask(.init(sleepMilliseconds: 30_000))]).first)
                 #expect(try await db.eventually { try await db.taskState(id).state == "running" })
                 let state = try await db.client.withConnection { try await TaskStore().cancel(id: id, on: $0, logger: db.logger) }
                 #expect(state == .running)
-                #expect(try await db.eventually(timeout: .seconds(5)) { try await db.taskState(id).state == "cancelled" })
+                #expect(try await db.eventually(timeout: .seconds(10)) { try await db.taskState(id).state == "cancelled" })
             }
         }
     }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A `PATCH /api/v1/brands/{id}/insights` body: any editable insight field, null clears it.

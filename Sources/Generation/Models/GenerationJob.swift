@@ -1,4 +1,5 @@
 public import Brands
+public import Core
 public import Foundation
 
 /// `job_status`.

@@ -14,30 +14,14 @@ public struct SweepStaleJobs: TaskHandler {
 
     public func run(_ payload: EmptyPayload, context: TaskContext) async throws {
         // External workflows that did not call back in time.
-        let silent = try await context.client.withConnection { connection in
-            try await connection.query(
-                """
-                UPDATE generation_variant SET status = 'FAILED', error = 'the workflow did not call back in time', finished_at = now()
-                WHERE status = 'RUNNING' AND deadline_at < now() RETURNING job_id
-                """, logger: context.logger
-            ).collect().map { try $0.decode(UUID.self) }
-        }
+        let silent = try await context.client.withConnection { try await VariantStore().failOverdueCallbacks(on: $0, logger: context.logger) }
         for jobID in Set(silent) {
             try await context.client.transaction(logger: context.logger) { try await JobSettlement().finishIfDone(jobID, on: $0, logger: context.logger) }
         }
-        let stale = try await context.client.withConnection { connection in
-            try await connection.query(
-                "SELECT id FROM generation_job WHERE status IN ('QUEUED', 'RUNNING') AND deadline_at < now() ORDER BY deadline_at LIMIT 200",
-                logger: context.logger
-            ).collect().map { try $0.decode(UUID.self) }
-        }
+        let stale = try await context.client.withConnection { try await JobStore().pastDeadline(limit: 200, on: $0, logger: context.logger) }
         for jobID in stale {
             try await context.client.transaction(logger: context.logger) { connection in
-                try await connection.query(
-                    """
-                    UPDATE generation_variant SET status = 'FAILED', error = 'the job passed its deadline', finished_at = now()
-                    WHERE job_id = \(jobID) AND status IN ('QUEUED', 'RUNNING')
-                    """, logger: context.logger)
+                try await VariantStore().failOpen(jobID: jobID, error: "the job passed its deadline", on: connection, logger: context.logger)
                 try await JobSettlement().finishIfDone(jobID, on: connection, logger: context.logger)
             }
         }
