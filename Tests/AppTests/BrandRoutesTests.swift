@@ -54,6 +54,7 @@ import TestSupport
             try await client.execute(uri: logoPath, method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/png")
+                #expect(response.headers[.contentDisposition] == "inline; filename=\"\(logoPath.split(separator: "/").last ?? "")\"")
                 #expect(response.headers[.eTag] != nil)
             }
             let snapshot = try #require(brand["website_data_url"] as? String)
