@@ -92,4 +92,22 @@ import TestSupport
     func addressClassification(_ address: String, _ isPublic: Bool) {
         #expect(AddressPolicy.isPublic(address) == isPublic)
     }
+
+    /// IPv6 forms that are not global, or that carry traffic to an IPv4 address of their own.
+    @Test(arguments: [
+        ("::a00:1", false), ("::7f00:1", false), ("::808:808", false),  // ::/96 IPv4-compatible, refused whole
+        ("::ffff:0:a00:1", false),  // ::ffff:0:0/96 IPv4-translated
+        ("fec0::1", false), ("feff:ffff::1", false),  // fec0::/10 site-local
+        ("64:ff9b:1::a00:1", false), ("64:ff9b:1::808:808", false),  // 64:ff9b:1::/48 local-use NAT64
+        ("64:ff9b::a9fe:a9fe", false), ("64:ff9b::10.1.2.3", false), ("64:ff9b::7f00:1", false),  // NAT64 to private IPv4
+        ("64:ff9b::808:808", true), ("64:ff9b:0:1::808:808", false),  // NAT64 to public IPv4; outside the /96
+        ("2002:a00:1::1", false), ("2002:c0a8:101::1", false), ("2002:a9fe:a9fe::1", false),  // 6to4 of private IPv4
+        ("2002:808:808::1", true),  // 6to4 of a public IPv4
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", false), ("2001::1", false),  // Teredo 2001::/32
+        ("2001:2::1", false), ("2001:db8::1", false), ("3fff::1", false), ("100::1", false), ("4000::1", false),
+        ("2a00:1450:4001:80b::200e", true),
+    ])
+    func ipv6RangesThatReachPrivateSpaceAreRefused(_ address: String, _ isPublic: Bool) {
+        #expect(AddressPolicy.isPublic(address) == isPublic)
+    }
 }
