@@ -68,14 +68,18 @@ import TestSupport
         defer { site.stop() }
         try await withBrandApp(allowPrivate: false) { client, db in
             let (token, _) = try await client.signIn("ssrf@example.com", db: db)
-            let id = try #require(try await client.json(.post, "/api/v1/brands", body: ["website_url": site.url], token: token).body["id"] as? String)
+            // A name, not an address: what it resolves to must not show in the stored error.
+            let url = "http://localhost:\(site.port)"
+            let id = try #require(try await client.json(.post, "/api/v1/brands", body: ["website_url": url], token: token).body["id"] as? String)
             var status: [String: Any] = [:]
             let settled = try await db.eventually(timeout: .seconds(30)) {
                 status = try await client.json(.get, "/api/v1/brands/\(id)", token: token).body["extraction_status"] as? [String: Any] ?? [:]
                 return status["overall"] as? String == "error"
             }
             #expect(settled)
-            #expect((status["crawl_error"] as? String)?.contains("is not a public address") == true)
+            let crawlError = try #require(status["crawl_error"] as? String)
+            #expect(crawlError == "refused to fetch from localhost: the site resolves to an address that is not public")
+            #expect(!crawlError.contains("127.0.0.1") && !crawlError.contains("::1"))
             #expect((status["logo_error"] as? String)?.hasPrefix("website could not be crawled") == true)
         }
     }

@@ -108,7 +108,7 @@ import TestSupport
             let jobID = try await createJob(client, token: token, brandID: brandID)
             let job = try await finished(client, db, job: jobID, token: token)
             #expect(job["status"] as? String == "FAILED")
-            #expect((job["error_message"] as? String)?.contains("not a public address") == true)
+            #expect((job["error_message"] as? String)?.contains("resolves to an address that is not public") == true)
             #expect(n8n.callbacks().first?["status"] as? Int == 422)
             #expect(try await db.one("SELECT balance FROM token_account", as: Int64.self) == Int64(50))
         }

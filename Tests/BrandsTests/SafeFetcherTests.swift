@@ -110,4 +110,19 @@ import TestSupport
     func ipv6RangesThatReachPrivateSpaceAreRefused(_ address: String, _ isPublic: Bool) {
         #expect(AddressPolicy.isPublic(address) == isPublic)
     }
+
+    @Test func aRefusedAddressIsNotNamedInTheErrorText() async throws {
+        let error = FetchError.forbiddenAddress(host: "intranet.example", address: "10.20.30.40")
+        #expect(!error.description.contains("10.20.30.40"))
+        #expect(error.description == "refused to fetch from intranet.example: the site resolves to an address that is not public")
+        let site = try SiteTestServer(site: "saas")
+        try await site.start()
+        defer { site.stop() }
+        do {
+            _ = try await strict.fetch("http://localhost:\(site.port)/", limits: .page)
+            Issue.record("loopback was fetched")
+        } catch {
+            #expect("\(error)" == "refused to fetch from localhost: the site resolves to an address that is not public")
+        }
+    }
 }
