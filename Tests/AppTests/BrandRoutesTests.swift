@@ -16,7 +16,7 @@ import TestSupport
     ) async throws {
         let environment = [
             "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("app-\(UUID().uuidString)").path,
-            "BLUMPO_FETCH_ALLOW_PRIVATE": allowPrivate ? "1" : "0", "BLUMPO_QUEUE_POLL_MS": "50",
+            "BLUMPO_FETCH_ALLOW_PRIVATE": allowPrivate ? "1" : "0", "BLUMPO_FETCH_LOOPBACK_ONLY": "1", "BLUMPO_QUEUE_POLL_MS": "50",
         ]
         try await withTestApp(environment: environment) { client, db in
             let configuration = try AppConfiguration(environment: environment)

@@ -4,10 +4,11 @@ import Testing
 import TestSupport
 
 /// The SSRF rules: private, loopback, link-local and metadata addresses are refused after DNS
-/// resolution and on every redirect, unless explicitly allowed.
+/// resolution and on every redirect, unless explicitly allowed. Every policy here is
+/// loopback-only, so no test asks DNS or reaches past this machine.
 @Suite struct SafeFetcherTests {
-    let strict = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: false))
-    let open = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: true))
+    let strict = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: false, network: .loopbackOnly()))
+    let open = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: true, network: .loopbackOnly()))
 
     func expectRefused(_ url: String, with fetcher: SafeFetcher? = nil) async {
         do {
@@ -41,7 +42,7 @@ import TestSupport
         try await internalSite.start()
         defer { publicSite.stop(); internalSite.stop() }
         // The first server stands in for a public site; the one it redirects to is loopback.
-        let fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: false, exemptEndpoints: ["127.0.0.1:\(publicSite.port)"]))
+        let fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: false, exemptEndpoints: ["127.0.0.1:\(publicSite.port)"], network: .loopbackOnly()))
         let home = try await fetcher.fetch(publicSite.url + "/", limits: .page)
         #expect(home.status == 200)
         await expectRefused(publicSite.url + "/_redirect?to=http://127.0.0.1:\(internalSite.port)/", with: fetcher)
@@ -124,5 +125,14 @@ import TestSupport
         } catch {
             #expect("\(error)" == "refused to fetch from localhost: the site resolves to an address that is not public")
         }
+    }
+
+    @Test func loopbackOnlyTestsResolveNoOutsideNameAndReachNoOutsideAddress() async throws {
+        await #expect(throws: FetchError.unresolvable("fonts.googleapis.com")) { try await open.fetch("https://fonts.googleapis.com/css2?family=Inter", limits: .stylesheet) }
+        await #expect(throws: FetchError.unresolvable("orbitly.example")) { try await open.fetch("https://orbitly.example/", limits: .page) }
+        await #expect(throws: FetchError.unresolvable("93.184.216.34")) { try await open.fetch("http://93.184.216.34/", limits: .page) }
+        // A mapped name must still map to loopback.
+        let mapped = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: true, network: .loopbackOnly(hosts: ["acme.example": "8.8.8.8"])))
+        await #expect(throws: FetchError.unresolvable("acme.example")) { try await mapped.fetch("http://acme.example/", limits: .page) }
     }
 }
