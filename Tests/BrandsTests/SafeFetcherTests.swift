@@ -1,5 +1,6 @@
 import Brands
 import Foundation
+import NIOSSL
 import Testing
 import TestSupport
 
@@ -134,5 +135,37 @@ import TestSupport
         // A mapped name must still map to loopback.
         let mapped = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: true, network: .loopbackOnly(hosts: ["acme.example": "8.8.8.8"])))
         await #expect(throws: FetchError.unresolvable("acme.example")) { try await mapped.fetch("http://acme.example/", limits: .page) }
+    }
+
+    /// https connects to the address the policy checked: the name below has no DNS record at
+    /// all (the test network has no DNS), so a second lookup at connect time could only fail.
+    /// SNI and certificate verification still use the host name.
+    @Test func httpsConnectsToTheCheckedAddressWithTheHostNameForSNIAndTheCertificate() async throws {
+        let site = try SiteTestServer(site: "saas", tlsName: "flowdesk.blumpo.test")
+        try await site.start()
+        defer { site.stop() }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(site.certificatePath))
+        func fetcher(pinning name: String) -> SafeFetcher {
+            SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: true, network: .loopbackOnly(hosts: [name: "127.0.0.1"])), tls: tls)
+        }
+        let page = try await fetcher(pinning: "flowdesk.blumpo.test").fetch(site.url + "/", limits: .page)
+        #expect(String(decoding: page.body, as: UTF8.self).contains("Flowdesk"))
+        #expect(page.url.absoluteString == site.url + "/")
+        #expect(site.serverNames() == ["flowdesk.blumpo.test"])
+
+        // The same address under a name the certificate does not cover is refused (the client
+        // retries the handshake until the hop's timeout, so the limit is short).
+        let short = FetchLimits(timeout: .seconds(2), maximumBytes: 1 << 20, acceptedTypes: ["text/html"])
+        do {
+            _ = try await fetcher(pinning: "other.blumpo.test").fetch("https://other.blumpo.test:\(site.port)/", limits: short)
+            Issue.record("a certificate for another name was accepted")
+        } catch let error as FetchError {
+            switch error {
+            case .transport, .timedOut: break
+            default: Issue.record("\(error)")
+            }
+        }
+        #expect(Set(site.serverNames()) == ["flowdesk.blumpo.test", "other.blumpo.test"])
     }
 }

@@ -1,6 +1,8 @@
 """A fixture website for crawler and extractor tests: serves one directory as a site root.
 
-Usage: site_server.py PORT WORK_DIR SITE_DIR
+Usage: site_server.py PORT WORK_DIR SITE_DIR [--tls NAME]
+- With --tls NAME it speaks https only, with a self-signed certificate for NAME written to
+  WORK_DIR/cert.pem; the server names clients ask for (SNI) are appended to WORK_DIR/sni.txt.
 - "/" serves index.html, "/pricing" pricing.html or pricing/index.html.
 - /generated/<W>x<H>/<RRGGBB>.png is a real PNG (a vertical gradient from that colour), so
   fixture pages can reference logos and photos of any size without binary files.
@@ -14,6 +16,8 @@ import gzip
 import json
 import os
 import struct
+import ssl
+import subprocess
 import sys
 import time
 import zlib
@@ -100,14 +104,37 @@ class Handler(BaseHTTPRequestHandler):
         self.send(404, b"<h1>Not found</h1>", "text/html; charset=utf-8")
 
 
+def tls_context(directory, name):
+    """A self-signed certificate for NAME (made before the port opens, so it exists once the
+    server answers); records the SNI of every handshake."""
+    os.makedirs(directory, exist_ok=True)
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+         "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"],
+        check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    def record(_socket, server_name, _context):
+        with open(os.path.join(directory, "sni.txt"), "a") as handle:
+            handle.write(f"{server_name or ''}\n")
+    context.sni_callback = record
+    return context
+
+
 def main():
-    port, root = int(sys.argv[1]), sys.argv[3]
+    port, directory, root = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     Handler.root = os.path.abspath(root)
     config_path = os.path.join(root, "_site.json")
     if os.path.exists(config_path):
         with open(config_path) as handle:
             Handler.config = json.load(handle)
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    context = tls_context(directory, sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--tls" else None
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    if context:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":
