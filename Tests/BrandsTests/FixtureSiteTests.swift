@@ -130,6 +130,19 @@ import TestSupport
         }
     }
 
+    @Test func oneExtractionDownloadsAtMostThreeImagesAtATime() async throws {
+        try await extractFixture("gallery") { kit, _ in
+            // The logo step and the hero step run at once; every image answers slowly, so
+            // unbounded downloads would pile up on the site.
+            let stats = kit.site.generatedImageStats()
+            #expect(stats.requests >= 10)
+            #expect(stats.maxInFlight <= 3)
+            #expect(stats.maxInFlight >= 2)
+            #expect(kit.logoEvidence()?.source == "/generated/300x90/3a5f8c.png")
+            #expect((kit.brand.heroPhotos?.count ?? 0) + (kit.brand.photos?.count ?? 0) == stats.requests - 1)
+        }
+    }
+
     @Test func aHugePageIsCutAndASlowStylesheetIsSkippedWithoutLosingTheKit() async throws {
         try await extractFixture("huge") { kit, _ in
             #expect(kit.snapshot.pages.first?.truncated == true)

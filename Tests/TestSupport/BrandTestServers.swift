@@ -24,6 +24,13 @@ public final class SiteTestServer: PythonTestServer, @unchecked Sendable {
     public func serverNames() -> [String] {
         ((try? String(contentsOfFile: directory + "/sni.txt", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
+
+    /// How many generated images were requested and the most served at the same time.
+    public func generatedImageStats() -> (requests: Int, maxInFlight: Int) {
+        let data = FileManager.default.contents(atPath: directory + "/stats.json") ?? Data("{}".utf8)
+        let stats = (try? JSONSerialization.jsonObject(with: data)) as? [String: Int] ?? [:]
+        return (stats["generated_requests"] ?? 0, stats["max_generated_in_flight"] ?? 0)
+    }
 }
 
 /// moto's S3 server with Signature V4 enforced (see `Servers/s3_server.py`).
