@@ -142,7 +142,7 @@ public struct BrandExtraction: Sendable {
         } else {
             let data = try await download(candidate.evidence.sourceURL)
             if ImageCodec.kind(of: data) == "svg" || String(decoding: data.prefix(512), as: UTF8.self).contains("<svg") {
-                svgElement = HTMLDocument(bytes: Array(data)).root.all("svg").first
+                svgElement = SVGSanitizer.root(in: HTMLDocument(bytes: Array(data)))
                 guard svgElement != nil else { throw ExtractionError.failed("not an SVG image") }
             } else {
                 svgElement = nil

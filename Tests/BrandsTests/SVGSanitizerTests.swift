@@ -71,6 +71,12 @@ import Testing
         #expect(out == #"<svg xmlns="http://www.w3.org/2000/svg"><style>.d { fill: url(#g) }</style><rect fill="url(#g)" width="1"></rect></svg>"#)
     }
 
+    @Test func aFileWhoseRootCarriesAPrefixIsStillFound() throws {
+        let file = HTMLDocument(html: #"<?xml version="1.0"?><s:svg xmlns:s="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><s:rect width="4" height="4"/></s:svg>"#)
+        let root = try #require(SVGSanitizer.root(in: file))
+        #expect(SVGSanitizer.standalone(root) == #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect height="4" width="4"></rect></svg>"#)
+    }
+
     @Test func noNamespaceDeclarationButTheRootsSurvives() throws {
         let out = try sanitized(#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:s="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><s:path xmlns:t="urn:x" d="M0 0"/></svg>"#)
         #expect(out == #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><path d="M0 0"></path></svg>"#)

@@ -19,6 +19,16 @@ public enum SVGSanitizer {
         return "<svg xmlns=\"\(svgNamespace)\"" + serializeAttributes(of: svg, in: scope) + ">" + serializeChildren(of: svg, in: scope) + "</svg>"
     }
 
+    /// The first `<svg>` of a downloaded file, whatever prefix it is spelled with
+    /// (`<s:svg xmlns:s="…">`); `standalone` resolves what the prefixes inside it mean.
+    public static func root(in document: HTMLDocument) -> HTMLElement? {
+        var found: HTMLElement?
+        document.root.walk { element, _ in
+            if found == nil, element.name == "svg" || element.name.hasSuffix(":svg") { found = element }
+        }
+        return found
+    }
+
     /// The namespace declarations in force at an element.
     struct Scope {
         var defaultNamespace: String?
