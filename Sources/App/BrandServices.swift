@@ -15,7 +15,9 @@ public struct BrandServices: Sendable {
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         blobs = try Self.blobStore(configuration)
-        fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: configuration.fetchAllowPrivate))
+        let policy = AddressPolicy(
+            allowPrivate: configuration.fetchAllowPrivate, network: configuration.fetchLoopbackOnly ? .loopbackOnly() : .internet)
+        fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: policy)
         llm = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
         extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
     }

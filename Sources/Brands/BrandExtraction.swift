@@ -15,6 +15,8 @@ public struct BrandExtraction: Sendable {
     let llm: (any LLMClient)?
     let brands = BrandStore()
     let insights = InsightsStore()
+    /// Every image download of a brand (logo, hero, photos) takes one of its three slots.
+    let downloads = DownloadSlots(limit: 3)
 
     public init(blobs: any BlobStore, fetcher: SafeFetcher, llm: (any LLMClient)?, crawlLimits: Crawler.Limits = .init()) {
         self.blobs = blobs
@@ -123,7 +125,7 @@ public struct BrandExtraction: Sendable {
         var firstFailure: ImageEvidence?
         for candidate in candidates.prefix(4) {
             do {
-                let url = try await storeLogo(candidate, brandID: brand.id, logger: logger)
+                let url = try await downloads.run(for: brand.id) { try await storeLogo(candidate, brandID: brand.id, logger: logger) }
                 return (url, candidate.evidence, nil)
             } catch {
                 var failed = candidate.evidence
@@ -145,7 +147,7 @@ public struct BrandExtraction: Sendable {
         } else {
             let data = try await download(candidate.evidence.sourceURL)
             if ImageCodec.kind(of: data) == "svg" || String(decoding: data.prefix(512), as: UTF8.self).contains("<svg") {
-                svgElement = HTMLDocument(bytes: Array(data)).root.all("svg").first
+                svgElement = SVGSanitizer.root(in: HTMLDocument(bytes: Array(data)))
                 guard svgElement != nil else { throw ExtractionError.failed("not an SVG image") }
             } else {
                 svgElement = nil
@@ -170,18 +172,22 @@ public struct BrandExtraction: Sendable {
         let url: String?
     }
 
-    /// Downloads, validates and re-encodes images three at a time, keeping the order.
+    /// Downloads, validates and re-encodes images in the brand's download slots (three at a
+    /// time, shared with the logo step), keeping the order.
     func rehost(_ images: [ImageEvidence], brandID: UUID, kind: String, logger: Logger) async -> [Rehosted] {
         await withTaskGroup(of: (Int, Rehosted).self) { group in
             for (index, evidence) in images.enumerated() {
                 group.addTask {
                     do {
-                        let data = try await download(evidence.sourceURL)
-                        let image = try await ImageCodec.reencode(data, maxWidth: 2048, maxHeight: 2048, as: .webp, quality: 85)
-                        guard image.sourceKind != "svg" else { throw ExtractionError.failed("vector graphics are not photos") }
-                        guard image.width >= 200, image.height >= 150 else { throw ExtractionError.failed("image is only \(image.width)×\(image.height)") }
-                        let key = try BlobKey.brandAsset(brandID: brandID.uuidString, kind: kind, name: Self.contentName(image.data) + ".webp")
-                        return (index, Rehosted(evidence: evidence, url: try await blobs.put(image.data, key: key, contentType: "image/webp")))
+                        let url = try await downloads.run(for: brandID) {
+                            let data = try await download(evidence.sourceURL)
+                            let image = try await ImageCodec.reencode(data, maxWidth: 2048, maxHeight: 2048, as: .webp, quality: 85)
+                            guard image.sourceKind != "svg" else { throw ExtractionError.failed("vector graphics are not photos") }
+                            guard image.width >= 200, image.height >= 150 else { throw ExtractionError.failed("image is only \(image.width)×\(image.height)") }
+                            let key = try BlobKey.brandAsset(brandID: brandID.uuidString, kind: kind, name: Self.contentName(image.data) + ".webp")
+                            return try await blobs.put(image.data, key: key, contentType: "image/webp")
+                        }
+                        return (index, Rehosted(evidence: evidence, url: url))
                     } catch {
                         var failed = evidence
                         failed.error = "\(error)"

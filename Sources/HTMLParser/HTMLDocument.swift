@@ -2,6 +2,7 @@ internal import CLibXML2
 
 /// A page parsed by libxml2's HTML parser, which recovers from broken markup the way browsers do
 /// and decodes the page's charset (the HTTP header's, else `<meta charset>`, else UTF-8/Latin-1).
+/// Element names keep a namespace prefix as written (`s:script`), which libxml2 alone would drop.
 ///
 /// This module imports no Foundation: libxml2's headers pull in the system ICU, which clashes
 /// with Foundation's own. Everything else uses the Swift tree built here.
@@ -14,7 +15,7 @@ public struct HTMLDocument: Sendable {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
         let document: htmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                htmlReadMemory(pointer, Int32(buffer.count), nil, charset.flatMap(Self.libxmlEncoding), options)
+                blumpo_html_read_memory(pointer, Int32(buffer.count), charset.flatMap(Self.libxmlEncoding), options)
             }
         }
         defer { if let document { xmlFreeDoc(document) } }

@@ -74,8 +74,12 @@ public struct S3BlobStore: BlobStore {
         return (response.status, response.headers, data)
     }
 
+    /// S3 keeps `Content-Disposition` with the object and sends it back on every GET (the
+    /// bucket's public URL and CDNs in front of it included). A `Content-Security-Policy` cannot
+    /// be stored that way: S3 returns only `x-amz-meta-*` user metadata, which browsers ignore.
     public func put(_ data: Data, key: BlobKey, contentType: String) async throws -> String {
-        let (status, _, body) = try await send(.PUT, key, body: data, headers: ["content-type": contentType])
+        let headers = ["content-type": contentType, "content-disposition": ContentDisposition.header(for: key, contentType: contentType)]
+        let (status, _, body) = try await send(.PUT, key, body: data, headers: headers)
         guard status == .ok else { throw BlobStoreError("S3 put \(key): HTTP \(status.code) \(Self.errorCode(body))") }
         return publicURL(for: key)
     }

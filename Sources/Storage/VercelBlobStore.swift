@@ -7,6 +7,11 @@ import NIOFoundationCompat
 /// Vercel Blob through its HTTP API: `PUT /?pathname=` to store, `POST /delete` to remove,
 /// `GET /?url=` for metadata. Public blobs live at `https://<store>.public.blob.vercel-storage.com/<path>`,
 /// where `<store>` is the store id carried in the read-write token (`vercel_blob_rw_<store>_<secret>`).
+///
+/// The API has no way to set response headers: the blob host itself serves every blob with
+/// `content-disposition` (inline or attachment, with the file name), `content-security-policy:
+/// default-src 'none'`, `x-content-type-options: nosniff` and `x-frame-options: DENY`, which
+/// also keeps an SVG opened on its own from running anything.
 public struct VercelBlobStore: BlobStore {
     let token: String
     let apiBase: String

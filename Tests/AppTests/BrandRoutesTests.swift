@@ -16,7 +16,7 @@ import TestSupport
     ) async throws {
         let environment = [
             "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("app-\(UUID().uuidString)").path,
-            "BLUMPO_FETCH_ALLOW_PRIVATE": allowPrivate ? "1" : "0", "BLUMPO_QUEUE_POLL_MS": "50",
+            "BLUMPO_FETCH_ALLOW_PRIVATE": allowPrivate ? "1" : "0", "BLUMPO_FETCH_LOOPBACK_ONLY": "1", "BLUMPO_QUEUE_POLL_MS": "50",
         ]
         try await withTestApp(environment: environment) { client, db in
             let configuration = try AppConfiguration(environment: environment)
@@ -54,6 +54,7 @@ import TestSupport
             try await client.execute(uri: logoPath, method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/png")
+                #expect(response.headers[.contentDisposition] == "inline; filename=\"\(logoPath.split(separator: "/").last ?? "")\"")
                 #expect(response.headers[.eTag] != nil)
             }
             let snapshot = try #require(brand["website_data_url"] as? String)
@@ -67,14 +68,18 @@ import TestSupport
         defer { site.stop() }
         try await withBrandApp(allowPrivate: false) { client, db in
             let (token, _) = try await client.signIn("ssrf@example.com", db: db)
-            let id = try #require(try await client.json(.post, "/api/v1/brands", body: ["website_url": site.url], token: token).body["id"] as? String)
+            // A name, not an address: what it resolves to must not show in the stored error.
+            let url = "http://localhost:\(site.port)"
+            let id = try #require(try await client.json(.post, "/api/v1/brands", body: ["website_url": url], token: token).body["id"] as? String)
             var status: [String: Any] = [:]
             let settled = try await db.eventually(timeout: .seconds(30)) {
                 status = try await client.json(.get, "/api/v1/brands/\(id)", token: token).body["extraction_status"] as? [String: Any] ?? [:]
                 return status["overall"] as? String == "error"
             }
             #expect(settled)
-            #expect((status["crawl_error"] as? String)?.contains("is not a public address") == true)
+            let crawlError = try #require(status["crawl_error"] as? String)
+            #expect(crawlError == "refused to fetch from localhost: the site resolves to an address that is not public")
+            #expect(!crawlError.contains("127.0.0.1") && !crawlError.contains("::1"))
             #expect((status["logo_error"] as? String)?.hasPrefix("website could not be crawled") == true)
         }
     }

@@ -61,7 +61,7 @@ struct GenerationContext: Sendable {
         defer { site.stop() }
         let environment = [
             "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)").path,
-            "BLUMPO_FETCH_ALLOW_PRIVATE": "1", "BLUMPO_QUEUE_POLL_MS": "50",
+            "BLUMPO_FETCH_ALLOW_PRIVATE": "1", "BLUMPO_FETCH_LOOPBACK_ONLY": "1", "BLUMPO_QUEUE_POLL_MS": "50",
         ]
         try await withTestApp(environment: environment) { client, db in
             var configuration = try AppConfiguration(environment: environment)

@@ -17,6 +17,7 @@ func withTestApp(
         var environment = environment
         environment["BLUMPO_DATA_DIR"] = environment["BLUMPO_DATA_DIR"] ?? FileManager.default.temporaryDirectory.path
         environment["BLUMPO_SCRYPT_LOG_N"] = "10"
+        environment["BLUMPO_FETCH_LOOPBACK_ONLY"] = "1"
         let configuration = try AppConfiguration(environment: environment)
         let dependencies = AppDependencies(
             configuration: configuration, client: db.client, metrics: PrometheusCollectorRegistry(), logger: db.logger)

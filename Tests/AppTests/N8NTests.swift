@@ -29,7 +29,7 @@ import TestSupport
             "BLUMPO_PORT": String(port), "BLUMPO_BASE_URL": "http://127.0.0.1:\(port)",
             "BLUMPO_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("n8n-\(UUID().uuidString)").path,
             "N8N_BASE_URL": n8n.baseURL, "N8N_WEBHOOK_KEY": N8NTestServer.webhookKey, "N8N_CALLBACK_TIMEOUT_SECONDS": String(callbackTimeout),
-            "BLUMPO_QUEUE_POLL_MS": "50", "BLUMPO_SCRYPT_LOG_N": "10",
+            "BLUMPO_QUEUE_POLL_MS": "50", "BLUMPO_SCRYPT_LOG_N": "10", "BLUMPO_FETCH_LOOPBACK_ONLY": "1",
         ]
         try await TestDatabase.with { db in
             try await db.execute("UPDATE ad_workflow SET is_active = false WHERE archetype_code = 'meme'")
@@ -113,7 +113,7 @@ import TestSupport
             let jobID = try await createJob(client, token: token, brandID: brandID)
             let job = try await finished(client, db, job: jobID, token: token)
             #expect(job["status"] as? String == "FAILED")
-            #expect((job["error_message"] as? String)?.contains("not a public address") == true)
+            #expect((job["error_message"] as? String)?.contains("resolves to an address that is not public") == true)
             #expect(try await db.eventually { !n8n.callbacks().isEmpty })
             #expect(n8n.callbacks().first?["status"] as? Int == 422)
             #expect(try await db.one("SELECT balance FROM token_account", as: Int64.self) == Int64(50))

@@ -23,7 +23,7 @@ import TestSupport
         defer { stripe.stop() }
         let environment = [
             "STRIPE_SECRET_KEY": "sk_test_blumpo", "STRIPE_WEBHOOK_SECRET": Self.webhookSecret, "STRIPE_API_BASE": stripe.baseURL,
-            "BLUMPO_QUEUE_POLL_MS": "50",
+            "BLUMPO_QUEUE_POLL_MS": "50", "BLUMPO_FETCH_LOOPBACK_ONLY": "1",
         ]
         try await withTestApp(environment: environment) { client, db in
             var configuration = try AppConfiguration(environment: environment)

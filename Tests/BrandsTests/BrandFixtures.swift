@@ -55,7 +55,8 @@ func extractFixture(
         let blobs = LocalBlobStore(
             directory: FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)").path,
             baseURL: "http://blumpo.test/blobs")
-        let fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: allowPrivate))
+        // Loopback only: links to outside hosts (Google Fonts…) fail the same way online and offline.
+        let fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: allowPrivate, network: .loopbackOnly()))
         let extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
         let brandID = try await makeBrand(url: server.url, db: db)
         try await extraction.runInline(brandID, adoptName: true, adoptLanguage: true, client: db.client, logger: db.logger) { _ in }

@@ -60,6 +60,8 @@ import Testing
         #expect(document.root.all("img").first?["alt"] == "Logo")
         #expect(document.root.all("div").first?.classNames == ["a", "b"])
         #expect(document.root.all("script").first?.rawText == "var a = '<p>';")
+        // A namespace prefix stays part of the element's name (libxml2 alone would drop it).
+        #expect(HTMLDocument(html: "<p>a<o:p>b</o:p></p>").root.all("o:p").map(\.text) == ["b"])
         let latin1: [UInt8] = Array("<html><head><meta charset=\"iso-8859-1\"></head><body><p>M".utf8) + [0xFC] + Array("nchen</p></body></html>".utf8)
         #expect(HTMLDocument(bytes: latin1).root.all("p").first?.text == "München")
     }

@@ -10,6 +10,17 @@ import TestSupport
         #expect(throws: BlobStoreError.self) { try BlobKey(path) }
     }
 
+    @Test func rasterImagesAreShownInlineAndEverythingElseIsADownload() throws {
+        let png = try BlobKey("brands/b1/logo/5f2a.png")
+        #expect(ContentDisposition.header(for: png, contentType: "image/png") == "inline; filename=\"5f2a.png\"")
+        #expect(ContentDisposition.header(for: png, contentType: " Image/PNG ; q=1") == "inline; filename=\"5f2a.png\"")
+        #expect(ContentDisposition.header(for: try BlobKey("a/x.webp"), contentType: "image/webp") == "inline; filename=\"x.webp\"")
+        // An SVG opened on its own is a document: never inline on a host that cannot send a CSP.
+        #expect(ContentDisposition.header(for: try BlobKey("brands/b1/logo/5f2a.svg"), contentType: "image/svg+xml") == "attachment; filename=\"5f2a.svg\"")
+        #expect(ContentDisposition.header(for: .websiteSnapshot(brandID: "b1"), contentType: "application/json") == "attachment; filename=\"website_data.json\"")
+        #expect(ContentDisposition.header(for: try BlobKey("a/page.html"), contentType: "text/html; charset=utf-8") == "attachment; filename=\"page.html\"")
+    }
+
     @Test func schemaDocumentKeysAreAccepted() throws {
         #expect(BlobKey.websiteSnapshot(brandID: "9EF8A4C2-9DD4-4EAA-8AE1-52E25FD0DD55").path == "brands/9ef8a4c2-9dd4-4eaa-8ae1-52e25fd0dd55/website_data.json")
         let ad = try BlobKey.adImage(userID: "U1", jobID: "J1", imageID: "I1", fileExtension: "webp")
@@ -79,6 +90,37 @@ import TestSupport
         }
     }
 
+    @Test func s3StoresTheContentDispositionAndServesItBack() async throws {
+        let server = try S3TestServer()
+        try await server.start()
+        defer { server.stop() }
+        let credentials = try await server.credentials()
+        let store = S3BlobStore(
+            settings: S3Settings(
+                endpoint: server.endpoint, region: "us-east-1", bucket: credentials.bucket, accessKeyID: credentials.accessKeyID,
+                secretAccessKey: credentials.secretAccessKey, pathStyle: true),
+            http: .shared)
+        let signer = SignatureV4(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: "us-east-1")
+        for (path, type, disposition) in [
+            ("brands/b1/logo/a1.png", "image/png", "inline; filename=\"a1.png\""),
+            ("brands/b1/logo/a1.svg", "image/svg+xml", "attachment; filename=\"a1.svg\""),
+            ("brands/b1/website_data.json", "application/json", "attachment; filename=\"website_data.json\""),
+        ] {
+            _ = try await store.put(Data("bytes".utf8), key: try BlobKey(path), contentType: type)
+            // The object itself, fetched as a reader would: what S3 answers with.
+            let objectPath = "/\(credentials.bucket)/\(path)"
+            var request = HTTPClientRequest(url: server.endpoint + objectPath)
+            for (name, value) in signer.sign(method: "GET", path: objectPath, headers: ["host": "127.0.0.1:\(server.port)"], payload: Data()) {
+                request.headers.add(name: name, value: value)
+            }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "Content-Disposition") == disposition)
+            #expect(response.headers.first(name: "Content-Type") == type)
+        }
+    }
+
     @Test func s3PublicURLsUseTheConfiguredBaseOrVirtualHostStyle() throws {
         let virtualHost = S3BlobStore(
             settings: S3Settings(endpoint: "https://s3.eu-west-1.amazonaws.com", region: "eu-west-1", bucket: "ads", accessKeyID: "a", secretAccessKey: "s", pathStyle: false),
@@ -106,6 +148,21 @@ import TestSupport
         #expect(try await store.head(key) == nil)
         let wrong = try VercelBlobStore(token: "vercel_blob_rw_teststore_wrong", apiBase: server.baseURL, publicBase: server.baseURL, http: .shared)
         await #expect(throws: BlobStoreError.self) { try await wrong.put(Data("x".utf8), key: key, contentType: "text/plain") }
+    }
+
+    /// Vercel's API cannot set response headers; its blob host sends these itself (the stand-in
+    /// does what Vercel documents), so an SVG opened on its own runs nothing there either.
+    @Test func vercelBlobsAreServedWithADispositionAndAScriptFreePolicy() async throws {
+        let server = try VercelBlobTestServer()
+        try await server.start()
+        defer { server.stop() }
+        let store = try VercelBlobStore(token: VercelBlobTestServer.token, apiBase: server.baseURL, publicBase: server.baseURL, http: .shared)
+        let url = try await store.put(Data("<svg/>".utf8), key: try BlobKey("brands/b1/logo/a1.svg"), contentType: "image/svg+xml")
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        #expect(response.headers.first(name: "Content-Disposition")?.hasSuffix("; filename=\"a1.svg\"") == true)
+        #expect(response.headers.first(name: "Content-Security-Policy") == "default-src 'none'")
+        #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
     }
 
     @Test func vercelPublicURLsComeFromTheStoreIDInTheToken() throws {

@@ -3,14 +3,34 @@ import Foundation
 /// A fixture website (a directory of `Tests/BrandsTests/Sites/`) served on a loopback port by
 /// `Servers/site_server.py`.
 public final class SiteTestServer: PythonTestServer, @unchecked Sendable {
-    public init(site: String) throws {
+    /// The host name of an https site, nil for plain http.
+    public let tlsName: String?
+
+    /// With `tlsName` the site speaks only https, with a self-signed certificate for that name.
+    public init(site: String, tlsName: String? = nil) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("BrandsTests/Sites/\(site)").path
-        try super.init(script: "site_server.py", arguments: [root])
+        self.tlsName = tlsName
+        try super.init(script: "site_server.py", arguments: [root] + (tlsName.map { ["--tls", $0] } ?? []))
     }
 
-    /// `http://127.0.0.1:<port>`, the site's root as a user would paste it.
-    public var url: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>`, the site's root as a user would paste it (`https://<tlsName>:<port>` for https).
+    public var url: String { tlsName.map { "https://\($0):\(port)" } ?? "http://127.0.0.1:\(port)" }
+
+    /// The https site's certificate (PEM), to trust in a client.
+    public var certificatePath: String { directory + "/cert.pem" }
+
+    /// The server names (SNI) clients asked for, one per TLS handshake.
+    public func serverNames() -> [String] {
+        ((try? String(contentsOfFile: directory + "/sni.txt", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// How many generated images were requested and the most served at the same time.
+    public func generatedImageStats() -> (requests: Int, maxInFlight: Int) {
+        let data = FileManager.default.contents(atPath: directory + "/stats.json") ?? Data("{}".utf8)
+        let stats = (try? JSONSerialization.jsonObject(with: data)) as? [String: Int] ?? [:]
+        return (stats["generated_requests"] ?? 0, stats["max_generated_in_flight"] ?? 0)
+    }
 }
 
 /// moto's S3 server with Signature V4 enforced (see `Servers/s3_server.py`).

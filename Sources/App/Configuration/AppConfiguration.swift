@@ -33,6 +33,9 @@ public struct AppConfiguration: Sendable {
     public var blobs: BlobSettings
     /// `BLUMPO_FETCH_ALLOW_PRIVATE`: let server-side fetches reach loopback and private addresses.
     public var fetchAllowPrivate: Bool
+    /// `BLUMPO_FETCH_LOOPBACK_ONLY`: server-side fetches resolve no name through DNS and reach
+    /// nothing but loopback (the test harness sets it, so tests never touch the outside network).
+    public var fetchLoopbackOnly: Bool
     /// The insights model; nil uses the offline extractor.
     public var llm: LLMSettings?
     /// n8n workflows (`n8n:<path>`); nil when `N8N_BASE_URL` is unset.
@@ -113,6 +116,7 @@ public struct AppConfiguration: Sendable {
             stripe = nil
         }
         fetchAllowPrivate = try settings.boolean("BLUMPO_FETCH_ALLOW_PRIVATE", default: false)
+        fetchLoopbackOnly = try settings.boolean("BLUMPO_FETCH_LOOPBACK_ONLY", default: false)
         blobs = try Self.blobSettings(settings)
         if let base = try settings.url("LLM_BASE_URL") {
             llm = LLMSettings(baseURL: base, apiKey: settings.optionalString("LLM_API_KEY"), model: settings.optionalString("LLM_MODEL") ?? "gpt-4o-mini")

@@ -29,6 +29,7 @@ struct BlobRoutes: Sendable {
                 .init("X-Content-Type-Options")!: "nosniff",
                 // An SVG opened directly must not run anything.
                 .contentSecurityPolicy: "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
+                .contentDisposition: ContentDisposition.header(for: key, contentType: key.contentType),
             ]
             if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
             let data = try await NIOThreadPool.singleton.runIfActive { try Data(contentsOf: file) }

@@ -1,6 +1,8 @@
 """A fixture website for crawler and extractor tests: serves one directory as a site root.
 
-Usage: site_server.py PORT WORK_DIR SITE_DIR
+Usage: site_server.py PORT WORK_DIR SITE_DIR [--tls NAME]
+- With --tls NAME it speaks https only, with a self-signed certificate for NAME written to
+  WORK_DIR/cert.pem; the server names clients ask for (SNI) are appended to WORK_DIR/sni.txt.
 - "/" serves index.html, "/pricing" pricing.html or pricing/index.html.
 - /generated/<W>x<H>/<RRGGBB>.png is a real PNG (a vertical gradient from that colour), so
   fixture pages can reference logos and photos of any size without binary files.
@@ -8,13 +10,18 @@ Usage: site_server.py PORT WORK_DIR SITE_DIR
 - SITE_DIR/_site.json may set: "redirects" {path: location}, "slow" {path: seconds},
   "pad" {path: bytes} (inserts that much filler where the page says <!--PAD-->),
   "gzip" true / "brotli" true (compress responses when the client accepts it),
-  "content_types" {path: type}.
+  "content_types" {path: type}, "slow_generated" seconds (every generated image waits that long).
+- WORK_DIR/stats.json holds {"generated_requests", "max_generated_in_flight"}: how many
+  generated images were asked for and the most served at the same time.
 """
 import gzip
 import json
 import os
 import struct
+import ssl
+import subprocess
 import sys
+import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,7 +50,11 @@ def png(width, height, rgb):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     root = "."
+    directory = "."
     config = {}
+    lock = threading.Lock()
+    stats = {"generated_requests": 0, "max_generated_in_flight": 0}
+    in_flight = 0
 
     def log_message(self, *args):
         pass
@@ -76,14 +87,18 @@ class Handler(BaseHTTPRequestHandler):
         if path in self.config.get("redirects", {}):
             return self.send(301, b"", "text/plain", {"Location": self.config["redirects"][path]})
         if path.startswith("/generated/"):
+            with self.lock:
+                Handler.in_flight += 1
+                self.stats["generated_requests"] += 1
+                self.stats["max_generated_in_flight"] = max(self.stats["max_generated_in_flight"], Handler.in_flight)
+                with open(os.path.join(self.directory, "stats.json.tmp"), "w") as handle:
+                    json.dump(self.stats, handle)
+                os.rename(os.path.join(self.directory, "stats.json.tmp"), os.path.join(self.directory, "stats.json"))
             try:
-                _, _, size, name = path.split("/")
-                width, height = (int(v) for v in size.split("x"))
-                colour = name.split(".")[0]
-                rgb = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
-                return self.send(200, png(min(width, 2400), min(height, 2400), rgb), "image/png", {"Cache-Control": "max-age=60"})
-            except Exception:
-                return self.send(404, b"not found", "text/plain")
+                return self.generated(path)
+            finally:
+                with self.lock:
+                    Handler.in_flight -= 1
         candidates = [path + "index.html"] if path.endswith("/") else [path, path + ".html", path + "/index.html"]
         for candidate in candidates:
             file = os.path.normpath(os.path.join(self.root, candidate.lstrip("/")))
@@ -99,15 +114,52 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, body, content_type)
         self.send(404, b"<h1>Not found</h1>", "text/html; charset=utf-8")
 
+    def generated(self, path):
+        time.sleep(self.config.get("slow_generated", 0))
+        try:
+            _, _, size, name = path.split("/")
+            width, height = (int(v) for v in size.split("x"))
+            colour = name.split(".")[0]
+            rgb = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+            image = png(min(width, 2400), min(height, 2400), rgb)
+        except Exception:
+            return self.send(404, b"not found", "text/plain")
+        self.send(200, image, "image/png", {"Cache-Control": "max-age=60"})
+
+
+def tls_context(directory, name):
+    """A self-signed certificate for NAME (made before the port opens, so it exists once the
+    server answers); records the SNI of every handshake."""
+    os.makedirs(directory, exist_ok=True)
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+         "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"],
+        check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    def record(_socket, server_name, _context):
+        with open(os.path.join(directory, "sni.txt"), "a") as handle:
+            handle.write(f"{server_name or ''}\n")
+    context.sni_callback = record
+    return context
+
 
 def main():
-    port, root = int(sys.argv[1]), sys.argv[3]
+    port, directory, root = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     Handler.root = os.path.abspath(root)
+    Handler.directory = directory
+    os.makedirs(directory, exist_ok=True)
     config_path = os.path.join(root, "_site.json")
     if os.path.exists(config_path):
         with open(config_path) as handle:
             Handler.config = json.load(handle)
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    context = tls_context(directory, sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--tls" else None
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    if context:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Usage: vercel_blob_server.py PORT DIR. Accepts the token vercel_blob_rw_teststore_secret.
 PUT /?pathname=P (x-content-type, x-allow-overwrite) stores; GET /?url=U answers metadata
 {url, pathname, size, contentType, uploadedAt}; POST /delete {urls} removes; GET /P serves
-a stored blob as its public URL would.
+a stored blob as its public URL would, with the headers Vercel's blob host documents for every
+blob (content-disposition with the file name, attachment for ?download=1; a CSP of
+default-src 'none'; nosniff; X-Frame-Options DENY). The API itself cannot set any of them.
 """
 import json
 import sys
@@ -24,11 +26,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def reply(self, status, body, content_type="application/json"):
+    def reply(self, status, body, content_type="application/json", extra=None):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
 
@@ -78,7 +82,10 @@ class Handler(BaseHTTPRequestHandler):
             blob = self.blobs.get(parsed.path.lstrip("/"))
         if blob is None:
             return self.reply(404, b"Not found", "text/plain")
-        self.reply(200, blob[0], blob[1])
+        disposition = "attachment" if "download" in parse_qs(parsed.query) else "inline"
+        self.reply(200, blob[0], blob[1], {
+            "Content-Disposition": f'{disposition}; filename="{parsed.path.rsplit("/", 1)[-1]}"',
+            "Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"})
 
 
 def main():
