@@ -58,15 +58,15 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
         StripeBilling(stripe: StripeClient(settings: $0, deadline: .seconds(5)), client: dependencies.client, baseURL: configuration.baseURL)
     }
     let prices = configuration.stripe.map { StripePrices(stripe: StripeClient(settings: $0, deadline: .seconds(3))) }
-    BillingRoutes(client: dependencies.client, stripe: stripe, prices: prices).register(on: router)
-    StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     let brandServices = try BrandServices(configuration: configuration, logger: dependencies.logger)
+    let jobs = JobService(client: dependencies.client, blobs: brandServices.blobs)
+    BillingRoutes(client: dependencies.client, jobs: jobs, stripe: stripe, prices: prices).register(on: router)
+    StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     BrandRoutes(
         brands: BrandService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client,
         extractionsPerHour: configuration.extractionsPerUserPerHour
     ).register(on: router)
     if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
-    let jobs = JobService(client: dependencies.client, blobs: brandServices.blobs)
     GenerationRoutes(
         jobs: jobs, client: dependencies.client,
         callbacks: configuration.n8n == nil ? nil : N8NCallbacks(client: dependencies.client, blobs: brandServices.blobs, fetcher: brandServices.fetcher),

@@ -40,7 +40,7 @@ struct JobPlanner {
 
         let mode = request.archetypeMode ?? "single"
         if !["single", "random"].contains(mode) { problems["archetype_mode"] = "must be single or random" }
-        let workflows = try await Catalog().activeWorkflows(on: connection, logger: logger)
+        let workflows = try await WorkflowStore().activeWorkflows(on: connection, logger: logger)
         let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
         let inputs = request.archetypeInputs ?? [:]
         let served = Array(Set(workflows.map(\.archetype))).sorted()
@@ -60,13 +60,9 @@ struct JobPlanner {
         }
 
         var formats: [String] = []
-        if let requested = request.formats, !requested.isEmpty, requested.count <= 5 {
-            for text in requested {
-                guard let format = AdFormat(parsing: text) else { problems["formats"] = "must be square, portrait, story, landscape, widescreen (or 1:1, 4:5, 9:16, 1.91:1, 16:9)"; break }
-                if !formats.contains(format.code) { formats.append(format.code) }
-            }
-        } else {
-            problems["formats"] = "must list 1 to 5 formats"
+        switch Self.formats(request.formats) {
+        case .success(let codes): formats = codes
+        case .failure(let problem): problems["formats"] = problem.reason
         }
 
         let photoMode = request.productPhotoMode ?? "brand"
@@ -111,12 +107,9 @@ struct JobPlanner {
         guard problems.isEmpty else { throw AppError.validation(problems) }
 
         let seed = params.seed ?? UInt64.random(in: 0...Bounds.maxSeed)
-        var variants: [PlannedVariant] = []
-        for (index, format) in formats.enumerated() {
+        let variants = formats.enumerated().flatMap { index, format in
             let archetype = mode == "random" ? archetypes[Int(SeededChoice.value(seed, index) % UInt64(archetypes.count))] : request.archetypeCode!
-            for workflow in workflows where workflow.archetype == archetype && (workflow.format == nil || workflow.format == format) {
-                variants.append(PlannedVariant(archetype: archetype, workflowID: workflow.id, workflowUID: workflow.uid, format: format))
-            }
+            return Self.variants(of: archetype, in: [format], workflows: workflows)
         }
         guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
         var paramsObject: [String: Any] = ["seed": seed, "output_format": output == "jpg" ? "jpeg" : output, "quality": params.quality ?? 88]
@@ -125,6 +118,33 @@ struct JobPlanner {
             brandID: brandID, archetypeCode: mode == "single" ? request.archetypeCode : nil, archetypeMode: mode, formats: formats,
             photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,
             inputs: inputs, paramsObject: paramsObject, variants: variants)
+    }
+
+    struct Problem: Error {
+        let reason: String
+    }
+
+    /// The requested formats as codes, in order, without repeats; 1 to 5 of them.
+    static func formats(_ requested: [String]?) -> Result<[String], Problem> {
+        guard let requested, (1...5).contains(requested.count) else { return .failure(Problem(reason: "must list 1 to 5 formats")) }
+        var codes: [String] = []
+        for text in requested {
+            guard let format = AdFormat(parsing: text) else {
+                return .failure(Problem(reason: "must be square, portrait, story, landscape, widescreen (or 1:1, 4:5, 9:16, 1.91:1, 16:9)"))
+            }
+            if !codes.contains(format.code) { codes.append(format.code) }
+        }
+        return .success(codes)
+    }
+
+    /// One variant per active workflow of `archetype` that serves each format: the ads a job makes
+    /// and is charged for.
+    static func variants(of archetype: String, in formats: [String], workflows: [WorkflowStore.Workflow]) -> [PlannedVariant] {
+        formats.flatMap { format in
+            workflows.filter { $0.archetype == archetype && ($0.format == nil || $0.format == format) }.map {
+                PlannedVariant(archetype: archetype, workflowID: $0.id, workflowUID: $0.uid, format: format)
+            }
+        }
     }
 
     /// A photo Blumpo stores for this user or brand, or one the brand already holds.

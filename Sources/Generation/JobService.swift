@@ -1,4 +1,4 @@
-import Billing
+public import Billing
 import Brands
 import Crypto
 public import Core
@@ -72,6 +72,37 @@ public struct JobService: Sendable {
             return (jobID, false)
         }
         return Created(detail: try await detail(jobID, userID: userID, logger: logger), replayed: replayed)
+    }
+
+    /// What a job of `archetypeCode` in `formats` would cost, counted the way creation charges:
+    /// one ad per planned variant (an archetype with two active workflows makes two per format).
+    /// Without an archetype (random mode) the ads are `expectedAds`, or one per format.
+    public struct Quote: Sendable {
+        public let price: Int64
+        public let expectedAds: Int
+        public let formats: [String]
+        public let rule: PricingRule
+    }
+
+    public func quote(formats requested: [String]?, archetypeCode: String?, expectedAds: Int?, logger: Logger) async throws -> Quote {
+        let formats: [String]
+        switch JobPlanner.formats(requested) {
+        case .success(let codes): formats = codes
+        case .failure(let problem): throw AppError.validation(["formats": problem.reason])
+        }
+        return try await client.withConnection { connection in
+            let ads: Int
+            if let code = archetypeCode {
+                let workflows = try await WorkflowStore().activeWorkflows(on: connection, logger: logger)
+                ads = JobPlanner.variants(of: code, in: formats, workflows: workflows).count
+                guard ads > 0 else { throw AppError.validation(["archetype_code": "has no active workflow serving these formats"]) }
+            } else {
+                ads = expectedAds ?? formats.count
+            }
+            guard (1...100).contains(ads) else { throw AppError.validation(["expected_ads": "must be 1 to 100"]) }
+            let rule = try await PricingStore().activeRule(on: connection, logger: logger)
+            return Quote(price: try rule.price(formats: formats.count, expectedAds: ads, archetype: archetypeCode), expectedAds: ads, formats: formats, rule: rule)
+        }
     }
 
     /// What a plan costs under the active rule: the planned variants are the ads charged.

@@ -331,6 +331,24 @@ struct GenerationContext: Sendable {
         }
     }
 
+    @Test func theQuoteIsWhatCreationChargesEvenWithTwoWorkflowsForAnArchetype() async throws {
+        try await withGeneration(worker: false) { g in
+            let (client, db, token, brandID) = (g.client, g.db, g.token, g.brandID)
+            try await db.execute("UPDATE generation_pricing SET is_active = false")
+            try await db.execute("INSERT INTO generation_pricing (name, strategy, base_cost_tokens, is_active, version) VALUES ('per ad', 'PER_AD', 10, true, 99)")
+            try await db.execute("INSERT INTO ad_workflow (archetype_code, workflow_uid, variant_key, format) VALUES ('meme', 'builtin:meme', 'second', NULL)")
+            let quote = try await client.json(.post, "/api/v1/pricing/quote", body: ["formats": ["square", "story"], "archetype_code": "meme"], token: token)
+            #expect(quote.status == .ok)
+            #expect(quote.body["expected_ads"] as? Int == 4)
+            #expect(quote.body["price"] as? Int == 40)
+            let created = try await client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": brandID, "archetype_code": "meme", "formats": ["square", "story"]], token: token)
+            #expect(created.status == .created)
+            #expect(created.body["tokens_cost"] as? Int == 40)
+            #expect((created.body["variants"] as? [Any])?.count == 4)
+        }
+    }
+
     @Test func randomModePicksArchetypesFromTheSeed() async throws {
         try await withGeneration(worker: false) { g in
             let (client, token, brandID) = (g.client, g.token, g.brandID)

@@ -1,5 +1,6 @@
 public import Billing
 public import Core
+import Generation
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -9,9 +10,11 @@ import PostgresNIO
 /// payment endpoints (answering `PAYMENTS_NOT_CONFIGURED` until Stripe is configured).
 struct BillingRoutes: Sendable {
     let client: PostgresClient
+    /// Quotes are computed by the code that charges.
+    let jobs: JobService
     let stripe: StripeBilling?
     let prices: StripePrices?
-    let catalog = Catalog()
+    let planStore = PlanStore()
     let accounts = TokenAccounts()
     let pricing = PricingStore()
 
@@ -25,7 +28,7 @@ struct BillingRoutes: Sendable {
     }
 
     struct QuoteRequest: Decodable {
-        let formats: [String]
+        let formats: [String]?
         let archetypeCode: String?
         let expectedAds: Int?
         enum CodingKeys: String, CodingKey {
@@ -72,8 +75,8 @@ struct BillingRoutes: Sendable {
     }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("api/v1/plans") { _, context -> Items<Catalog.Plan> in
-            var plans = try await client.withConnection { try await catalog.activePlans(on: $0, logger: context.logger) }
+        router.get("api/v1/plans") { _, context -> Items<PlanStore.Plan> in
+            var plans = try await client.withConnection { try await planStore.activePlans(on: $0, logger: context.logger) }
             if let prices {
                 for index in plans.indices {
                     if let product = plans[index].stripeProductID { plans[index].price = await prices.price(forProduct: product) }
@@ -81,8 +84,8 @@ struct BillingRoutes: Sendable {
             }
             return Items(items: plans, paymentsEnabled: stripe != nil)
         }
-        router.get("api/v1/topups") { _, context -> Items<Catalog.Topup> in
-            var topups = try await client.withConnection { try await catalog.activeTopups(on: $0, logger: context.logger) }
+        router.get("api/v1/topups") { _, context -> Items<PlanStore.Topup> in
+            var topups = try await client.withConnection { try await planStore.activeTopups(on: $0, logger: context.logger) }
             if let prices {
                 for index in topups.indices {
                     if let product = topups[index].stripeProductID { topups[index].price = await prices.price(forProduct: product) }
@@ -112,26 +115,12 @@ struct BillingRoutes: Sendable {
         }
         signedIn.post("pricing/quote") { request, context -> Quote in
             let body = try await request.decode(as: QuoteRequest.self, context: context)
-            var normalized: [String] = []
-            guard body.formats.count <= 5 else { throw AppError.validation(["formats": "must list 1 to 5 formats"]) }
             if let code = body.archetypeCode, code.count > 64 { throw AppError.validation(["archetype_code": "must be at most 64 characters"]) }
-            for text in body.formats {
-                guard let format = AdFormat(parsing: text) else {
-                    throw AppError.validation(["formats": "unknown format \(text); use square, portrait, story, landscape or widescreen"])
-                }
-                if !normalized.contains(format.code) { normalized.append(format.code) }
-            }
-            guard !normalized.isEmpty else { throw AppError.validation(["formats": "at least one format is required"]) }
-            let expectedAds = body.expectedAds ?? normalized.count
-            guard (1...100).contains(expectedAds) else { throw AppError.validation(["expected_ads": "must be 1 to 100"]) }
-            let (rule, summary) = try await client.withConnection { connection in
-                (try await pricing.activeRule(on: connection, logger: context.logger),
-                 try await accounts.summary(for: context.identity.user.id, on: connection, logger: context.logger))
-            }
+            let quote = try await jobs.quote(formats: body.formats, archetypeCode: body.archetypeCode, expectedAds: body.expectedAds, logger: context.logger)
+            let summary = try await client.withConnection { try await accounts.summary(for: context.identity.user.id, on: $0, logger: context.logger) }
             return Quote(
-                price: try rule.price(formats: normalized.count, expectedAds: expectedAds, archetype: body.archetypeCode),
-                balance: summary?.balance ?? 0, formats: normalized, expectedAds: expectedAds,
-                rule: RuleSummary(id: rule.id, version: rule.version, strategy: rule.strategy.rawValue))
+                price: quote.price, balance: summary?.balance ?? 0, formats: quote.formats, expectedAds: quote.expectedAds,
+                rule: RuleSummary(id: quote.rule.id, version: quote.rule.version, strategy: quote.rule.strategy.rawValue))
         }
         signedIn.post("billing/checkout") { request, context -> URLBody in
             let stripe = try requireStripe()
@@ -159,20 +148,20 @@ struct BillingRoutes: Sendable {
         }
 
         let catalogAdmin = router.group("api/v1/admin", context: AdminContext.self)
-        catalogAdmin.put("plans/{code}") { request, context -> Items<Catalog.Plan> in
+        catalogAdmin.put("plans/{code}") { request, context -> Items<PlanStore.Plan> in
             let code = try context.parameters.require("code")
             let input = try await request.decode(as: CatalogAdmin.PlanInput.self, context: context)
             return try await client.transaction(logger: context.logger) { connection in
                 try await CatalogAdmin().putPlan(code, input, on: connection, logger: context.logger)
-                return Items(items: try await catalog.activePlans(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
+                return Items(items: try await planStore.activePlans(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
             }
         }
-        catalogAdmin.put("topups/{sku}") { request, context -> Items<Catalog.Topup> in
+        catalogAdmin.put("topups/{sku}") { request, context -> Items<PlanStore.Topup> in
             let sku = try context.parameters.require("sku")
             let input = try await request.decode(as: CatalogAdmin.TopupInput.self, context: context)
             return try await client.transaction(logger: context.logger) { connection in
                 try await CatalogAdmin().putTopup(sku, input, on: connection, logger: context.logger)
-                return Items(items: try await catalog.activeTopups(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
+                return Items(items: try await planStore.activeTopups(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
             }
         }
         catalogAdmin.post("pricing") { request, context -> PricingRule in

@@ -15,8 +15,8 @@ struct GenerationRoutes: Sendable {
     let events: JobEventHub
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("api/v1/archetypes") { _, context -> [Generation.Catalog.ArchetypeListing] in
-            try await client.withConnection { try await Generation.Catalog().archetypes(on: $0, logger: context.logger) }
+        router.get("api/v1/archetypes") { _, context -> [WorkflowStore.ArchetypeListing] in
+            try await client.withConnection { try await WorkflowStore().archetypes(on: $0, logger: context.logger) }
         }
 
         let group = router.group("api/v1/generation-jobs", context: AuthenticatedContext.self)
@@ -162,4 +162,4 @@ struct JobEventStream {
 extension JobDetail: ResponseEncodable {}
 extension GenerationJob: ResponseEncodable {}
 extension AdImage: ResponseEncodable {}
-extension Generation.Catalog.ArchetypeListing: ResponseEncodable {}
+extension WorkflowStore.ArchetypeListing: ResponseEncodable {}

@@ -4,7 +4,7 @@ public import Logging
 public import PostgresNIO
 
 /// Archetypes and their workflows (`ad_archetype`, `ad_workflow`).
-public struct Catalog: Sendable {
+public struct WorkflowStore: Sendable {
     public init() {}
 
     public struct Workflow: Sendable {

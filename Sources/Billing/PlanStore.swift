@@ -3,7 +3,7 @@ public import Logging
 public import PostgresNIO
 
 /// Subscription plans and top-ups as the product lists them.
-public struct Catalog: Sendable {
+public struct PlanStore: Sendable {
     public init() {}
 
     public struct Plan: Sendable, Codable, Equatable {
