@@ -79,6 +79,6 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
 /// Opens the token account and credits the sign-up grant in the sign-up transaction.
 struct OpenTokenAccount: NewUserHook {
     func userCreated(_ user: User, on connection: PostgresConnection, logger: Logger) async throws {
-        try await TokenAccounts().open(for: user.id, on: connection, logger: logger)
+        try await TokenAccountStore().open(for: user.id, on: connection, logger: logger)
     }
 }

@@ -56,6 +56,17 @@ public struct TokenLedger: Sendable {
         ).collect().first.map(Self.decode)
     }
 
+    /// A user's ledger, newest first, with keyset pagination on `id`.
+    public func page(for userID: UUID, beforeID: Int64?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerEntry] {
+        try await connection.query(
+            """
+            SELECT id, user_id, occurred_at, delta, reason, reference_id, balance_after FROM token_ledger
+            WHERE user_id = \(userID) AND id < \(beforeID ?? Int64.max)
+            ORDER BY id DESC LIMIT \(limit)
+            """, logger: logger
+        ).collect().map(Self.decode)
+    }
+
     static func decode(_ row: PostgresRow) throws -> LedgerEntry {
         let (id, userID, occurredAt, delta, reason, referenceID, balanceAfter) = try row.decode(
             (Int64, UUID, Date, Int64, String, String?, Int64).self)

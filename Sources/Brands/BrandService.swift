@@ -70,7 +70,7 @@ public struct BrandService: Sendable {
     }
 
     func checkLimit(userID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        guard let limit = try await TokenAccounts().brandLimit(for: userID, on: connection, logger: logger) else { return }
+        guard let limit = try await TokenAccountStore().brandLimit(for: userID, on: connection, logger: logger) else { return }
         let count = try await brands.liveCount(userID: userID, on: connection, logger: logger)
         if count >= limit {
             throw AppError.forbidden(code: "BRAND_LIMIT", detail: "Your plan allows \(limit) brand\(limit == 1 ? "" : "s"); upgrade or delete a brand first.")

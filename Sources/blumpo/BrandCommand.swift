@@ -66,7 +66,7 @@ struct BrandCommand: AsyncParsableCommand {
         static func localBrand(_ websiteURL: String, email: String, client: PostgresClient, logger: Logger) async throws -> (UUID, Bool) {
             try await client.transaction(logger: logger) { connection in
                 let (user, created) = try await UserStore().findOrCreate(email: email.lowercased(), on: connection, logger: logger)
-                if created { try await TokenAccounts().open(for: user.id, on: connection, logger: logger) }
+                if created { try await TokenAccountStore().open(for: user.id, on: connection, logger: logger) }
                 let store = BrandStore()
                 if let existing = try await store.find(userID: user.id, websiteURL: websiteURL, on: connection, logger: logger) {
                     if existing.isDeleted { try await store.setDeleted(existing.id, false, on: connection, logger: logger) }

@@ -8,7 +8,7 @@ import TestSupport
 /// The Billing hook the app wires in production.
 struct OpenAccountHook: NewUserHook {
     func userCreated(_ user: User, on connection: PostgresConnection, logger: Logger) async throws {
-        try await TokenAccounts().open(for: user.id, on: connection, logger: logger)
+        try await TokenAccountStore().open(for: user.id, on: connection, logger: logger)
     }
 }
 

@@ -59,7 +59,7 @@ extension TestClientProtocol {
     static func openSession(_ email: String, db: TestDatabase) async throws -> (token: String, userID: String) {
         try await db.client.withConnection { connection in
             let (user, created) = try await UserStore().findOrCreate(email: email, on: connection, logger: db.logger)
-            if created { try await TokenAccounts().open(for: user.id, on: connection, logger: db.logger) }
+            if created { try await TokenAccountStore().open(for: user.id, on: connection, logger: db.logger) }
             let session = try await SessionStore().create(
                 userID: user.id, ttl: .seconds(30 * 86400), origin: RequestOrigin(ipAddress: nil, userAgent: "tests"), on: connection, logger: db.logger)
             return (session.token, user.id.uuidString)

@@ -115,7 +115,7 @@ extension TestDatabase {
                                 if reason == .subscriptionRefill {
                                     let start = Date(timeIntervalSince1970: Double(number) * 86400)
                                     try await client.transaction(logger: logger) { connection in
-                                        _ = try await Refills().refill(userID: user, periodStart: start, on: connection, logger: logger)
+                                        _ = try await RefillService().refill(userID: user, periodStart: start, on: connection, logger: logger)
                                     }
                                 } else {
                                     let reference = "\(reason.rawValue.lowercased()):\(user):\(number)"

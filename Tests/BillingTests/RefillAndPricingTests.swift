@@ -26,11 +26,11 @@ import TestSupport
             let rich = try await db.makeAccount(balance: 900, plan: "STARTER")  // cap 500, monthly 1000
             let poor = try await db.makeAccount(balance: 120, plan: "STARTER")
             try await db.execute("UPDATE token_account SET next_refill_at = now() - interval '1 hour'")
-            let refilled = try await Refills().refillDueAccounts(client: db.client, batchSize: 1, logger: db.logger)
+            let refilled = try await RefillService().refillDueAccounts(client: db.client, batchSize: 1, logger: db.logger)
             #expect(refilled == 2)
             #expect(try await db.balance(rich) == 1500)
             #expect(try await db.balance(poor) == 1120)
-            #expect(try await Refills().refillDueAccounts(client: db.client, logger: db.logger) == 0)
+            #expect(try await RefillService().refillDueAccounts(client: db.client, logger: db.logger) == 0)
             let next = try await db.one("SELECT bool_and(next_refill_at > now()) FROM token_account", as: Bool.self)
             #expect(next)
         }
@@ -42,7 +42,7 @@ import TestSupport
             let start = Date(timeIntervalSince1970: 1_790_000_000)
             for _ in 0..<3 {
                 try await db.client.transaction(logger: db.logger) { connection in
-                    _ = try await Refills().refill(userID: user, periodStart: start, on: connection, logger: db.logger)
+                    _ = try await RefillService().refill(userID: user, periodStart: start, on: connection, logger: db.logger)
                 }
             }
             #expect(try await db.balance(user) == 3000)

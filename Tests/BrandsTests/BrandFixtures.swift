@@ -78,7 +78,7 @@ func extractFixture(
 func makeBrand(url: String, email: String = "owner-\(UUID().uuidString.prefix(8).lowercased())@example.com", db: TestDatabase) async throws -> UUID {
     try await db.client.withConnection { connection in
         let (user, _) = try await UserStore().findOrCreate(email: email, on: connection, logger: db.logger)
-        try await TokenAccounts().open(for: user.id, on: connection, logger: db.logger)
+        try await TokenAccountStore().open(for: user.id, on: connection, logger: db.logger)
         let brand = try await BrandStore().insert(userID: user.id, name: "127.0.0.1", websiteURL: url, language: "en", on: connection, logger: db.logger)
         return try #require(brand).id
     }

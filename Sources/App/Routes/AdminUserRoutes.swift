@@ -10,7 +10,7 @@ struct AdminUserRoutes: Sendable {
     let auth: AuthService
     let client: PostgresClient
     let users = UserStore()
-    let accounts = TokenAccounts()
+    let accounts = TokenAccountStore()
 
     struct UserDetail: ResponseEncodable {
         let user: User

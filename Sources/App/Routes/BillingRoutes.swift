@@ -15,7 +15,7 @@ struct BillingRoutes: Sendable {
     let stripe: StripeBilling?
     let prices: StripePrices?
     let planStore = PlanStore()
-    let accounts = TokenAccounts()
+    let accounts = TokenAccountStore()
     let pricing = PricingStore()
 
     struct Items<Item: Encodable & Sendable>: ResponseEncodable {
@@ -108,7 +108,7 @@ struct BillingRoutes: Sendable {
                 before = id
             }
             let entries = try await client.withConnection { [before] connection in
-                try await LedgerHistory().page(for: context.identity.user.id, beforeID: before, limit: limit + 1, on: connection, logger: context.logger)
+                try await TokenLedger().page(for: context.identity.user.id, beforeID: before, limit: limit + 1, on: connection, logger: context.logger)
             }
             let items = Array(entries.prefix(limit))
             return Page(items: items, nextCursor: entries.count > limit ? items.last.map { String($0.id) } : nil)

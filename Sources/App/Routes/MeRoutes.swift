@@ -10,7 +10,7 @@ struct MeRoutes: Sendable {
     let auth: AuthService
     let client: PostgresClient
     let users = UserStore()
-    let accounts = TokenAccounts()
+    let accounts = TokenAccountStore()
 
     struct MeBody: ResponseEncodable {
         let user: User

@@ -36,7 +36,7 @@ struct StripeWebhookRoutes: Sendable {
             else { throw AppError.badRequest(code: "BAD_REQUEST", detail: "The body is not a Stripe event.") }
             let text = String(decoding: bytes, as: UTF8.self)
             let inserted = try await client.transaction(logger: context.logger) { connection in
-                try await StripeInbox().receive(id: id, type: type, payload: text, on: connection, logger: context.logger)
+                try await StripeInboxStore().receive(id: id, type: type, payload: text, on: connection, logger: context.logger)
             }
             return Received(received: true, duplicate: !inserted)
         }

@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 public import TaskQueue
 
-/// Refills every account whose period ended (scheduled every few minutes).
+/// RefillService every account whose period ended (scheduled every few minutes).
 public struct RefillDueAccounts: TaskHandler {
     public static let kind = "billing.refill"
     public typealias Payload = EmptyPayload
@@ -11,7 +11,7 @@ public struct RefillDueAccounts: TaskHandler {
     public init() {}
 
     public func run(_ payload: EmptyPayload, context: TaskContext) async throws {
-        let count = try await Refills().refillDueAccounts(client: context.client, logger: context.logger)
+        let count = try await RefillService().refillDueAccounts(client: context.client, logger: context.logger)
         if count > 0 { context.logger.info("refilled \(count) account(s)") }
     }
 }

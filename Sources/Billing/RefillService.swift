@@ -6,12 +6,12 @@ public import PostgresNIO
 /// Periodic token refills (product spec §4.2): keep `min(balance, rollover_cap)`, add the plan's
 /// tokens, advance the period. Exactly once per period and account, because the ledger
 /// reference is `refill:<user_id>:<period start>`, whoever triggers it (schedule or Stripe).
-public struct Refills: Sendable {
+public struct RefillService: Sendable {
     let ledger = TokenLedger()
 
     public init() {}
 
-    /// Refills one account for the period starting at `periodStart`, in the caller's transaction.
+    /// RefillService one account for the period starting at `periodStart`, in the caller's transaction.
     /// Returns nil when that period was already refilled.
     @discardableResult
     public func refill(
@@ -40,7 +40,7 @@ public struct Refills: Sendable {
         return entry
     }
 
-    /// Refills every due account, a batch at a time, each in its own transaction, so a crash
+    /// RefillService every due account, a batch at a time, each in its own transaction, so a crash
     /// half-way loses nothing: refilled accounts are no longer due, the rest still are.
     /// Returns how many refills were made.
     public func refillDueAccounts(client: PostgresClient, batchSize: Int = 100, logger: Logger) async throws -> Int {

@@ -5,26 +5,6 @@ public import Logging
 public import PostgresNIO
 public import TaskQueue
 
-/// The webhook inbox: events are stored by id before anything else happens, so a redelivery
-/// is recognised and acknowledged without a second effect, and processed on the queue.
-public struct StripeInbox: Sendable {
-    public init() {}
-
-    /// Stores the event and enqueues its processing; false when the event was already received.
-    public func receive(id: String, type: String, payload: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let inserted = try await connection.query(
-            "INSERT INTO stripe_event (id, type, payload) VALUES (\(id), \(type), \(payload)::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id",
-            logger: logger
-        ).collect().count == 1
-        if inserted {
-            try await TaskStore().enqueue(
-                [try NewTask(kind: ProcessStripeEvent.kind, payload: ProcessStripeEvent.Payload(eventID: id), uniqueKey: "stripe:\(id)")],
-                on: connection, logger: logger)
-        }
-        return inserted
-    }
-}
-
 /// Applies one Stripe event (product spec §4.2). Subscription state is always read back from
 /// Stripe, so events arriving twice or out of order converge on Stripe's latest state.
 public struct ProcessStripeEvent: TaskHandler {
@@ -105,7 +85,7 @@ public struct ProcessStripeEvent: TaskHandler {
         }
         let reason: LedgerReason = invoice["billing_reason"] as? String == "subscription_create" ? .subscriptionActivation : .subscriptionRefill
         try await context.client.transaction(logger: context.logger) { connection in
-            _ = try await Refills().refill(
+            _ = try await RefillService().refill(
                 userID: userID, periodStart: periodStart, reason: reason, on: connection, logger: context.logger)
         }
     }

@@ -3,7 +3,7 @@ public import Logging
 public import PostgresNIO
 
 /// Token accounts: opening one for a new user, and the summary shown to its owner.
-public struct TokenAccounts: Sendable {
+public struct TokenAccountStore: Sendable {
     let ledger = TokenLedger()
 
     public init() {}

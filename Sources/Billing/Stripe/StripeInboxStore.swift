@@ -1,0 +1,26 @@
+import Core
+import Database
+public import Foundation
+public import Logging
+public import PostgresNIO
+public import TaskQueue
+
+/// The webhook inbox: events are stored by id before anything else happens, so a redelivery
+/// is recognised and acknowledged without a second effect, and processed on the queue.
+public struct StripeInboxStore: Sendable {
+    public init() {}
+
+    /// Stores the event and enqueues its processing; false when the event was already received.
+    public func receive(id: String, type: String, payload: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let inserted = try await connection.query(
+            "INSERT INTO stripe_event (id, type, payload) VALUES (\(id), \(type), \(payload)::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id",
+            logger: logger
+        ).collect().count == 1
+        if inserted {
+            try await TaskStore().enqueue(
+                [try NewTask(kind: ProcessStripeEvent.kind, payload: ProcessStripeEvent.Payload(eventID: id), uniqueKey: "stripe:\(id)")],
+                on: connection, logger: logger)
+        }
+        return inserted
+    }
+}
