@@ -77,4 +77,28 @@ public struct PlanStore: Sendable {
             return Topup(topupSKU: sku, displayName: name, tokensAmount: amount, sortOrder: order, stripeProductID: product, price: nil)
         }
     }
+
+    func upsertPlan(_ code: String, _ edit: PlanEdit, on connection: PostgresConnection, logger: Logger) async throws {
+        let description = String(decoding: try JSONEncoder().encode(edit.description ?? []), as: UTF8.self)
+        try await connection.query(
+            """
+            INSERT INTO subscription_plan (plan_code, display_name, monthly_tokens, description, stripe_product_id, is_active, sort_order, rollover_cap)
+            VALUES (\(code), \(edit.displayName), \(edit.monthlyTokens), \(description)::jsonb, \(edit.stripeProductID),
+                    \(edit.isActive ?? true), \(edit.sortOrder ?? 100), \(edit.rolloverCap))
+            ON CONFLICT (plan_code) DO UPDATE SET display_name = EXCLUDED.display_name, monthly_tokens = EXCLUDED.monthly_tokens,
+                description = EXCLUDED.description, stripe_product_id = EXCLUDED.stripe_product_id,
+                is_active = EXCLUDED.is_active OR subscription_plan.is_default, sort_order = EXCLUDED.sort_order,
+                rollover_cap = EXCLUDED.rollover_cap
+            """, logger: logger)
+    }
+
+    func upsertTopup(_ sku: String, _ edit: TopupEdit, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO topup_plan (topup_sku, display_name, tokens_amount, stripe_product_id, is_active, sort_order)
+            VALUES (\(sku), \(edit.displayName), \(edit.tokensAmount), \(edit.stripeProductID), \(edit.isActive ?? true), \(edit.sortOrder ?? 100))
+            ON CONFLICT (topup_sku) DO UPDATE SET display_name = EXCLUDED.display_name, tokens_amount = EXCLUDED.tokens_amount,
+                stripe_product_id = EXCLUDED.stripe_product_id, is_active = EXCLUDED.is_active, sort_order = EXCLUDED.sort_order
+            """, logger: logger)
+    }
 }

@@ -91,4 +91,18 @@ public struct PricingStore: Sendable {
             id: id, name: name, strategy: PricingRule.Strategy(rawValue: strategy) ?? .staticPrice, baseCostTokens: base, version: version,
             multiFormatDiscountPercent: min(max(rules["multi_format_discount_percent"] as? Int ?? 0, 0), 100), archetypeBaseCosts: overrides)
     }
+
+    /// Deactivates the current rule and inserts `edit` as the next version, active.
+    func activate(_ edit: PricingRuleEdit, on connection: PostgresConnection, logger: Logger) async throws {
+        var rules: [String: Any] = ["multi_format_discount_percent": edit.multiFormatDiscountPercent ?? 0]
+        rules["archetype_overrides"] = (edit.archetypeBaseCosts ?? [:]).mapValues { ["base_cost_tokens": $0] }
+        let rulesText = String(decoding: try JSONSerialization.data(withJSONObject: rules, options: [.sortedKeys]), as: UTF8.self)
+        try await connection.query("UPDATE generation_pricing SET is_active = false WHERE is_active", logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO generation_pricing (name, strategy, base_cost_tokens, rules, is_active, version)
+            VALUES (\(edit.name), \(edit.strategy.rawValue), \(edit.baseCostTokens), \(rulesText)::jsonb, true,
+                    (SELECT coalesce(max(version), 0) + 1 FROM generation_pricing))
+            """, logger: logger)
+    }
 }

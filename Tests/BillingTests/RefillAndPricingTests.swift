@@ -87,10 +87,10 @@ import TestSupport
         try await TestDatabase.with { (db: TestDatabase) async throws in
             for costs in [["meme": Int64(-50)], ["meme": Bounds.maxTokens + 1], ["meme": Int64.min]] {
                 let input = try JSONDecoder().decode(
-                    CatalogAdmin.RuleInput.self,
+                    PricingRuleEdit.self,
                     from: Data(#"{"name":"x","strategy":"PER_AD","base_cost_tokens":10,"archetype_base_costs":{"meme":\#(costs["meme"]!)}}"#.utf8))
                 await #expect(throws: AppError.self) {
-                    try await db.client.withConnection { try await CatalogAdmin().activateRule(input, on: $0, logger: db.logger) }
+                    try await CatalogService(client: db.client).activate(input, logger: db.logger)
                 }
             }
             let version = try await db.one("SELECT count(*)::int FROM generation_pricing", as: Int.self)

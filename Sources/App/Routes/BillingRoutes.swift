@@ -16,7 +16,7 @@ struct BillingRoutes: Sendable {
     let prices: StripePrices?
     let planStore = PlanStore()
     let accounts = TokenAccountStore()
-    let pricing = PricingStore()
+    var catalog: CatalogService { CatalogService(client: client) }
 
     struct Items<Item: Encodable & Sendable>: ResponseEncodable {
         let items: [Item]
@@ -147,29 +147,17 @@ struct BillingRoutes: Sendable {
             return .accepted
         }
 
-        let catalogAdmin = router.group("api/v1/admin", context: AdminContext.self)
-        catalogAdmin.put("plans/{code}") { request, context -> Items<PlanStore.Plan> in
-            let code = try context.parameters.require("code")
-            let input = try await request.decode(as: CatalogAdmin.PlanInput.self, context: context)
-            return try await client.transaction(logger: context.logger) { connection in
-                try await CatalogAdmin().putPlan(code, input, on: connection, logger: context.logger)
-                return Items(items: try await planStore.activePlans(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
-            }
+        let adminCatalog = router.group("api/v1/admin", context: AdminContext.self)
+        adminCatalog.put("plans/{code}") { request, context -> Items<PlanStore.Plan> in
+            let edit = try await request.decode(as: PlanEdit.self, context: context)
+            return Items(items: try await catalog.putPlan(try context.parameters.require("code"), edit, logger: context.logger), paymentsEnabled: stripe != nil)
         }
-        catalogAdmin.put("topups/{sku}") { request, context -> Items<PlanStore.Topup> in
-            let sku = try context.parameters.require("sku")
-            let input = try await request.decode(as: CatalogAdmin.TopupInput.self, context: context)
-            return try await client.transaction(logger: context.logger) { connection in
-                try await CatalogAdmin().putTopup(sku, input, on: connection, logger: context.logger)
-                return Items(items: try await planStore.activeTopups(on: connection, logger: context.logger), paymentsEnabled: stripe != nil)
-            }
+        adminCatalog.put("topups/{sku}") { request, context -> Items<PlanStore.Topup> in
+            let edit = try await request.decode(as: TopupEdit.self, context: context)
+            return Items(items: try await catalog.putTopup(try context.parameters.require("sku"), edit, logger: context.logger), paymentsEnabled: stripe != nil)
         }
-        catalogAdmin.post("pricing") { request, context -> PricingRule in
-            let input = try await request.decode(as: CatalogAdmin.RuleInput.self, context: context)
-            return try await client.transaction(logger: context.logger) { connection in
-                _ = try await CatalogAdmin().activateRule(input, on: connection, logger: context.logger)
-                return try await pricing.activeRule(on: connection, logger: context.logger)
-            }
+        adminCatalog.post("pricing") { request, context -> PricingRule in
+            try await catalog.activate(try await request.decode(as: PricingRuleEdit.self, context: context), logger: context.logger)
         }
 
         let admin = router.group("api/v1/admin/users", context: AdminContext.self)
