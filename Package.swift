@@ -37,6 +37,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Signing",
+            dependencies: ["Core", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Database",
             dependencies: [
                 "Core",
@@ -65,7 +70,7 @@ let package = Package(
         .target(
             name: "Billing",
             dependencies: [
-                "Core", "Database", "TaskQueue",
+                "Core", "Database", "TaskQueue", "Signing",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -109,7 +114,7 @@ let package = Package(
         .target(
             name: "Brands",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Billing", "Storage", "HTMLParser", "Imaging", "CBrotli",
+                "Core", "Database", "TaskQueue", "Storage", "HTMLParser", "Imaging", "CBrotli",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -125,7 +130,7 @@ let package = Package(
         .target(
             name: "Generation",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Billing", "Brands", "Storage", "Imaging",
+                "Core", "Database", "TaskQueue", "Billing", "Brands", "Storage", "Imaging", "Signing",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -155,7 +160,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Storage",
+                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -282,7 +287,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Accounts", "App", "Billing", "Database", "Generation", "Imaging", "Storage", "TaskQueue", "TestSupport",
+                "Accounts", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

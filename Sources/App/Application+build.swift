@@ -1,14 +1,15 @@
 import Accounts
 import Billing
-import Brands
-import Generation
-import Storage
+public import Brands
 import Database
+public import Foundation
+import Generation
 public import Hummingbird
 public import Logging
 public import PostgresNIO
 public import Prometheus
 public import ServiceLifecycle
+import Storage
 
 /// What the HTTP application needs from the process that hosts it.
 public struct AppDependencies: Sendable {
@@ -63,7 +64,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     BillingRoutes(client: dependencies.client, jobs: jobs, stripe: stripe, prices: prices).register(on: router)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     BrandRoutes(
-        brands: BrandService(client: dependencies.client, blobs: brandServices.blobs), client: dependencies.client,
+        brands: BrandService(client: dependencies.client, blobs: brandServices.blobs, limits: PlanBrandLimits()), client: dependencies.client,
         extractionsPerHour: configuration.extractionsPerUserPerHour
     ).register(on: router)
     if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
@@ -74,6 +75,15 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
             jobs: jobs, limits: .init(perUser: configuration.eventStreamsPerUser, total: configuration.eventStreamsTotal), logger: dependencies.logger)
     ).register(on: router)
     return router
+}
+
+/// A user's brand limit is their plan's (`subscription_plan.brand_limit`).
+public struct PlanBrandLimits: BrandLimits {
+    public init() {}
+
+    public func brandLimit(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int? {
+        try await TokenAccountStore().brandLimit(for: userID, on: connection, logger: logger)
+    }
 }
 
 /// Opens the token account and credits the sign-up grant in the sign-up transaction.

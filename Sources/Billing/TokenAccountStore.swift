@@ -23,7 +23,6 @@ public struct TokenAccountStore: Sendable {
         }
     }
 
-    /// Balance and plan, as `/api/v1/me` shows them.
     /// How many live brands the user's plan allows: `.some(nil)` is unlimited; a user without a
     /// token account gets the default plan's limit.
     public func brandLimit(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int? {

@@ -1,4 +1,3 @@
-import Billing
 public import Core
 public import Foundation
 public import Logging
@@ -12,12 +11,15 @@ import TaskQueue
 public struct BrandService: Sendable {
     let client: PostgresClient
     let blobs: any BlobStore
+    let limits: any BrandLimits
     let brands = BrandStore()
     let insights = InsightsStore()
 
-    public init(client: PostgresClient, blobs: any BlobStore) {
+    /// `limits` says how many brands a user's plan allows (Billing knows; Brands only asks).
+    public init(client: PostgresClient, blobs: any BlobStore, limits: any BrandLimits) {
         self.client = client
         self.blobs = blobs
+        self.limits = limits
     }
 
     /// A brand with its insights and extraction status, as `GET /api/v1/brands/{id}` returns it.
@@ -70,7 +72,7 @@ public struct BrandService: Sendable {
     }
 
     func checkLimit(userID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        guard let limit = try await TokenAccountStore().brandLimit(for: userID, on: connection, logger: logger) else { return }
+        guard let limit = try await limits.brandLimit(for: userID, on: connection, logger: logger) else { return }
         let count = try await brands.liveCount(userID: userID, on: connection, logger: logger)
         if count >= limit {
             throw AppError.forbidden(code: "BRAND_LIMIT", detail: "Your plan allows \(limit) brand\(limit == 1 ? "" : "s"); upgrade or delete a brand first.")
@@ -177,4 +179,10 @@ public struct BrandService: Sendable {
         }
         return try await insights(id, userID: userID, logger: logger)
     }
+}
+
+/// How many live brands a user may have: nil for no limit. Asked inside the creating
+/// transaction, so a limit and the count it is compared with are read together.
+public protocol BrandLimits: Sendable {
+    func brandLimit(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int?
 }

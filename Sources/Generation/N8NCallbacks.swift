@@ -1,10 +1,10 @@
-import Billing
 public import Brands
 import Core
 public import Foundation
 import Imaging
 public import Logging
 public import PostgresNIO
+import Signing
 public import Storage
 
 /// `POST /api/v1/workflows/callback`: an external workflow reports its variant's outcome.
@@ -55,7 +55,7 @@ public struct N8NCallbacks: Sendable {
         guard let (variant, job, secret) = found, variant.workflowUID.hasPrefix("n8n:") else { throw AppError.notFound("Variant") }
         guard let secret, let signature else { throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature is missing.") }
         do {
-            try StripeSignature(secret: secret).verify(payload: body, header: signature)
+            try TimestampedSignature(secret: secret).verify(payload: body, header: signature)
         } catch {
             throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature does not verify.")
         }

@@ -84,7 +84,7 @@ struct BrandCommand: AsyncParsableCommand {
                 let brand = try await BrandStore().find(brandID, on: connection, logger: logger)!
                 return (brand, brand.userID)
             }
-            let detail = try await BrandService(client: client, blobs: services.blobs).detail(brand.id, userID: userID, logger: logger)
+            let detail = try await BrandService(client: client, blobs: services.blobs, limits: PlanBrandLimits()).detail(brand.id, userID: userID, logger: logger)
             let evidenceText = try await client.withConnection { try await BrandStore().evidence(brandID, on: $0, logger: logger) }
             let evidence = try JSONDecoder().decode(JSONValue.self, from: Data(evidenceText.utf8))
             if json {

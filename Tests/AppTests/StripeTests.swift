@@ -6,9 +6,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import ServiceLifecycle
+import Signing
 import TaskQueue
-import Testing
 import TestSupport
+import Testing
 
 /// Payments against a Stripe stand-in speaking Stripe's wire format, with webhook events built
 /// from Stripe's own fixtures and signed with the documented scheme.
@@ -50,7 +51,7 @@ import TestSupport
     }
 
     private func deliver(_ payload: [UInt8], to client: any TestClientProtocol, timestamp: Int = Int(Date().timeIntervalSince1970), secret: String = webhookSecret) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let signature = StripeSignature.sign(payload: payload, timestamp: timestamp, secret: secret)
+        let signature = TimestampedSignature.sign(payload: payload, timestamp: timestamp, secret: secret)
         return try await client.execute(
             uri: "/api/v1/webhooks/stripe", method: .post,
             headers: [HTTPField.Name("Stripe-Signature")!: "t=\(timestamp),v1=\(signature)", .contentType: "application/json"],

@@ -64,7 +64,7 @@ func extractFixture(
             let brand = try await BrandStore().find(brandID, on: connection, logger: db.logger)!
             return (brand.userID, try await BrandStore().evidence(brandID, on: connection, logger: db.logger))
         }
-        let detail = try await BrandService(client: db.client, blobs: blobs).detail(brandID, userID: userID, logger: db.logger)
+        let detail = try await BrandService(client: db.client, blobs: blobs, limits: NoBrandLimit()).detail(brandID, userID: userID, logger: db.logger)
         let snapshotData = try #require(try await blobs.get(.websiteSnapshot(brandID: brandID.uuidString)))
         let extracted = ExtractedBrand(
             detail: detail,
@@ -82,4 +82,9 @@ func makeBrand(url: String, email: String = "owner-\(UUID().uuidString.prefix(8)
         let brand = try await BrandStore().insert(userID: user.id, name: "127.0.0.1", websiteURL: url, language: "en", on: connection, logger: db.logger)
         return try #require(brand).id
     }
+}
+
+/// Extraction fixtures create brands directly; no plan limit applies.
+struct NoBrandLimit: BrandLimits {
+    func brandLimit(for userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int? { nil }
 }

@@ -1,11 +1,11 @@
 import Core
 import Foundation
-import Billing
 import Generation
 import HTTPTypes
 public import Hummingbird
 import NIOCore
 import PostgresNIO
+import Signing
 
 /// `/api/v1/archetypes`, `/api/v1/generation-jobs` and `/api/v1/ad-images`.
 struct GenerationRoutes: Sendable {
@@ -103,7 +103,7 @@ struct GenerationRoutes: Sendable {
             router.post("api/v1/workflows/callback") { request, context -> HTTPResponse.Status in
                 // A missing, malformed or stale signature is refused before the (up to 20 MB) body is read.
                 let signature = request.headers[HTTPField.Name("X-Blumpo-Signature")!]
-                guard let signature, (try? StripeSignature.fresh(header: signature)) != nil else {
+                guard let signature, (try? TimestampedSignature.fresh(header: signature)) != nil else {
                     throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature is missing, malformed or stale.")
                 }
                 let body = try await request.body.collect(upTo: 20 << 20)

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PostgresNIO
+import Signing
 
 /// `POST /api/v1/webhooks/stripe`: verifies the signature, stores the event in the inbox
 /// (a redelivery is acknowledged and ignored) and leaves the work to the queue.
@@ -25,10 +26,10 @@ struct StripeWebhookRoutes: Sendable {
             let header = request.headers[HTTPField.Name("Stripe-Signature")!] ?? ""
             let bytes: [UInt8]
             do {
-                try StripeSignature.fresh(header: header)  // before reading the body
+                try TimestampedSignature.fresh(header: header)  // before reading the body
                 bytes = Array(buffer: try await request.body.collect(upTo: 1 << 20))
-                try StripeSignature(secret: webhookSecret).verify(payload: bytes, header: header)
-            } catch let error as StripeSignature.Failure {
+                try TimestampedSignature(secret: webhookSecret).verify(payload: bytes, header: header)
+            } catch let error as TimestampedSignature.Failure {
                 throw AppError.badRequest(code: "SIGNATURE_INVALID", detail: "The Stripe-Signature header does not verify (\(error)).")
             }
             guard let event = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],

@@ -2,9 +2,11 @@ import Core
 import Crypto
 public import Foundation
 
-/// Verifies the `Stripe-Signature` header: `t=<unix time>,v1=<hex HMAC-SHA256 of "t.payload">`
-/// (several `v1` entries may be present while secrets roll), within a replay window.
-public struct StripeSignature: Sendable {
+/// A timestamped HMAC signature header, `t=<unix time>,v1=<hex HMAC-SHA256 of "t.payload">`
+/// (several `v1` entries may be present while secrets roll), checked within a replay window.
+/// Stripe signs its webhooks this way (`Stripe-Signature`), and Blumpo asks external workflows
+/// to sign their callbacks the same way (`X-Blumpo-Signature`, with the job's secret).
+public struct TimestampedSignature: Sendable {
     public let secret: String
     public let tolerance: TimeInterval
 
