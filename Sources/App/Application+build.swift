@@ -27,8 +27,10 @@ public struct AppDependencies: Sendable {
 }
 
 /// The composition root: builds the router and the application from explicit dependencies.
-public func buildApplication(_ dependencies: AppDependencies, services: [any Service] = []) throws -> some ApplicationProtocol {
-    let router = try buildRouter(dependencies)
+public func buildApplication(
+    _ dependencies: AppDependencies, outside: AppServices? = nil, services: [any Service] = []
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(dependencies, services: outside)
     return Application(
         router: router,
         configuration: .init(
@@ -39,7 +41,9 @@ public func buildApplication(_ dependencies: AppDependencies, services: [any Ser
 }
 
 /// The router with every route and middleware; tests call it through `HummingbirdTesting`.
-public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestContext> {
+/// `services` are the outside clients the process already built (else built from configuration).
+public func buildRouter(_ dependencies: AppDependencies, services: AppServices? = nil) throws -> Router<AppRequestContext> {
+    let outside = try services ?? AppServices(configuration: dependencies.configuration, logger: dependencies.logger)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.trustedProxies))
@@ -55,22 +59,19 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppReq
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
     AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
     // A user is waiting on these calls: a few seconds, then a 503 rather than a hung page.
-    let stripe = configuration.stripe.map {
-        StripeBilling(stripe: StripeClient(settings: $0, deadline: .seconds(5)), client: dependencies.client, baseURL: configuration.baseURL)
-    }
-    let prices = configuration.stripe.map { StripePrices(stripe: StripeClient(settings: $0, deadline: .seconds(3))) }
-    let brandServices = try BrandServices(configuration: configuration, logger: dependencies.logger)
-    let jobs = JobService(client: dependencies.client, blobs: brandServices.blobs)
+    let stripe = outside.stripe.map { StripeBilling(stripe: $0.withDeadline(.seconds(5)), client: dependencies.client, baseURL: configuration.baseURL) }
+    let prices = outside.stripe.map { StripePrices(stripe: $0.withDeadline(.seconds(3))) }
+    let jobs = JobService(client: dependencies.client, blobs: outside.blobs)
     BillingRoutes(client: dependencies.client, jobs: jobs, stripe: stripe, prices: prices).register(on: router)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     BrandRoutes(
-        brands: BrandService(client: dependencies.client, blobs: brandServices.blobs, limits: PlanBrandLimits()), client: dependencies.client,
+        brands: BrandService(client: dependencies.client, blobs: outside.blobs, limits: PlanBrandLimits()), client: dependencies.client,
         extractionsPerHour: configuration.extractionsPerUserPerHour
     ).register(on: router)
-    if let local = brandServices.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
+    if let local = outside.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
     GenerationRoutes(
         jobs: jobs, client: dependencies.client,
-        callbacks: configuration.n8n == nil ? nil : N8NCallbacks(client: dependencies.client, blobs: brandServices.blobs, fetcher: brandServices.fetcher),
+        callbacks: configuration.n8n == nil ? nil : N8NCallbacks(client: dependencies.client, blobs: outside.blobs, fetcher: outside.fetcher),
         events: JobEventHub(
             jobs: jobs, limits: .init(perUser: configuration.eventStreamsPerUser, total: configuration.eventStreamsTotal), logger: dependencies.logger)
     ).register(on: router)

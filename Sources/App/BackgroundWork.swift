@@ -15,24 +15,24 @@ public struct BackgroundWork: Sendable {
     public let schedules: [PeriodicSchedule]
     let configuration: AppConfiguration
 
-    /// `renderer` replaces the built-in renderer (tests inject failures through it).
-    public init(configuration: AppConfiguration, logger: Logger, renderer: (any AdRenderer)? = nil) throws {
+    /// `renderer` replaces the built-in renderer (tests inject failures through it); `services`
+    /// are the outside clients the process already built (else built from `configuration`).
+    public init(configuration: AppConfiguration, logger: Logger, renderer: (any AdRenderer)? = nil, services: AppServices? = nil) throws {
+        let services = try services ?? AppServices(configuration: configuration, logger: logger)
         self.configuration = configuration
         let queue = configuration.queue
         var registry = TaskRegistry()
         registry.register(QueueProbe(options: Self.options(.init(), queue)))
         registry.register(PruneFinishedTasks(retention: queue.retention))
-        registry.register(SendEmail(mailer: Self.mailer(configuration, logger: logger), options: Self.options(SendEmail.defaultOptions, queue)))
+        registry.register(SendEmail(mailer: services.mailer, options: Self.options(SendEmail.defaultOptions, queue)))
         registry.register(CleanUpSignInData())
         registry.register(RefillDueAccounts())
-        if let stripe = configuration.stripe { registry.register(ProcessStripeEvent(stripe: StripeClient(settings: stripe))) }
-        let brands = try BrandServices(configuration: configuration, logger: logger)
-        registry.register(CrawlBrandWebsite(extraction: brands.extraction))
-        registry.register(RunExtractionStep(extraction: brands.extraction))
-        let n8n = configuration.n8n.map { N8NRunner(settings: $0, http: .shared) }
+        if let stripe = services.stripe { registry.register(ProcessStripeEvent(stripe: stripe)) }
+        registry.register(CrawlBrandWebsite(extraction: services.extraction))
+        registry.register(RunExtractionStep(extraction: services.extraction))
         registry.register(
             RunVariant(
-                runner: VariantRunner(blobs: brands.blobs, renderer: renderer ?? BuiltinRenderer(), n8n: n8n, llm: brands.llm),
+                runner: VariantRunner(blobs: services.blobs, renderer: renderer ?? BuiltinRenderer(), n8n: services.n8n, llm: services.llm),
                 options: Self.options(RunVariant.defaultOptions, queue)))
         registry.register(SweepStaleJobs())
         self.registry = registry
@@ -46,12 +46,6 @@ public struct BackgroundWork: Sendable {
             PeriodicSchedule(
                 name: "billing.refill", cadence: .every(.seconds(300)), task: try NewTask(kind: RefillDueAccounts.kind, payload: EmptyPayload())),
         ]
-    }
-
-    /// SMTP when `SMTP_URL` is set, else the log-and-outbox mailer.
-    static func mailer(_ configuration: AppConfiguration, logger: Logger) -> any Mailer {
-        if let smtp = configuration.smtp { return SMTPMailer(settings: smtp, logger: logger) }
-        return LogMailer(outboxDirectory: configuration.dataDirectory + "/outbox", logger: logger)
     }
 
     /// Applies settings that override every kind (the lease, for tests and slow machines).

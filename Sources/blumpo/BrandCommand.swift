@@ -34,7 +34,7 @@ struct BrandCommand: AsyncParsableCommand {
                 printError("blumpo: \(url) is not an http(s) website address")
                 throw ExitCode(2)
             }
-            let services = try BrandServices(configuration: runtime.configuration, logger: runtime.logger)
+            let services = try AppServices(configuration: runtime.configuration, logger: runtime.logger)
             let output = try await runtime.run {
                 try await withClient(runtime.database.endpoint, logger: runtime.logger) { client in
                     let (brandID, isNew) = try await Self.localBrand(websiteURL, email: email, client: client, logger: runtime.logger)
@@ -79,7 +79,7 @@ struct BrandCommand: AsyncParsableCommand {
             }
         }
 
-        static func render(_ brandID: UUID, json: Bool, services: BrandServices, client: PostgresClient, logger: Logger) async throws -> String {
+        static func render(_ brandID: UUID, json: Bool, services: AppServices, client: PostgresClient, logger: Logger) async throws -> String {
             let (brand, userID) = try await client.withConnection { connection in
                 let brand = try await BrandStore().find(brandID, on: connection, logger: logger)!
                 return (brand, brand.userID)

@@ -32,8 +32,8 @@ struct GenerateCommand: AsyncParsableCommand {
             printError("blumpo: \(url) is not an http(s) website address")
             throw ExitCode(2)
         }
-        let services = try BrandServices(configuration: runtime.configuration, logger: runtime.logger)
-        let work = try BackgroundWork(configuration: runtime.configuration, logger: runtime.logger)
+        let services = try AppServices(configuration: runtime.configuration, logger: runtime.logger)
+        let work = try BackgroundWork(configuration: runtime.configuration, logger: runtime.logger, services: services)
         let formatList = formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         try await runtime.run {
             try await withClient(runtime.database.endpoint, logger: runtime.logger) { client in

@@ -65,7 +65,7 @@ struct RenderCommand: AsyncParsableCommand {
         guard let brand, let brandID = UUID(uuidString: brand) else { throw ValidationError("give --brand BRAND_ID or --brand-json FILE") }
         let runtime = try await Runtime.start("render")
         try await runtime.requireCurrentSchema(migrate: false)
-        let services = try BrandServices(configuration: runtime.configuration, logger: runtime.logger)
+        let services = try AppServices(configuration: runtime.configuration, logger: runtime.logger)
         let loaded = try await runtime.run {
             try await withClient(runtime.database.endpoint, logger: runtime.logger) { client in
                 try await BrandKitLoader(blobs: services.blobs).load(brandID, client: client, logger: runtime.logger)

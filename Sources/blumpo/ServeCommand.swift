@@ -40,12 +40,14 @@ struct Serve: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let client = PostgresClient(configuration: runtime.database.endpoint.clientConfiguration, backgroundLogger: logger)
-            let background = try BackgroundWork(configuration: configuration, logger: logger)
+            // Every outside client once, for the API and the workers alike.
+            let outside = try AppServices(configuration: configuration, logger: logger)
+            let background = try BackgroundWork(configuration: configuration, logger: logger, services: outside)
             var services: [any Service] = [client]
             if workers { services.append(background.worker(client: client, logger: logger)) }
             if scheduler { services.append(background.scheduler(client: client, logger: logger)) }
             let app = try buildApplication(
-                AppDependencies(configuration: configuration, client: client, metrics: registry, logger: logger),
+                AppDependencies(configuration: configuration, client: client, metrics: registry, logger: logger), outside: outside,
                 services: services)
             logger.info("Blumpo is listening on \(configuration.baseURL)")
             let group = ServiceGroup(

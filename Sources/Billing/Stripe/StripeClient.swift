@@ -35,6 +35,11 @@ public struct StripeClient: Sendable {
         self.deadline = deadline
     }
 
+    /// The same client with another deadline per call.
+    public func withDeadline(_ deadline: Duration) -> StripeClient {
+        StripeClient(settings: settings, http: http, deadline: deadline)
+    }
+
     /// `POST path` with form fields; `idempotencyKey` makes a retried call create nothing twice.
     public func post(_ path: String, form: [(String, String)], idempotencyKey: String? = nil) async throws -> [String: Any] {
         try await send(.POST, path, body: Self.formEncode(form), idempotencyKey: idempotencyKey)

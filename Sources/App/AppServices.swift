@@ -1,17 +1,26 @@
+public import Accounts
 import AsyncHTTPClient
+public import Billing
 public import Brands
+public import Generation
 public import Logging
 public import Storage
 
-/// The brand pipeline's outside connections, built once from configuration: the blob store, the
-/// SSRF-safe fetcher and the insights model.
-public struct BrandServices: Sendable {
+/// Every client of an outside system, built once from configuration and handed to the router,
+/// the background work and the commands: the blob store, the SSRF-safe fetcher, the language
+/// model, Stripe, the mailer and n8n.
+public struct AppServices: Sendable {
     public let blobs: any BlobStore
     public let extraction: BrandExtraction
     /// The SSRF-safe fetcher every server-side download goes through.
     public let fetcher: SafeFetcher
     /// The language model for insights and ad copy, when `LLM_BASE_URL` is set.
     public let llm: (any LLMClient)?
+    /// Stripe, when `STRIPE_SECRET_KEY` is set; calls a user waits on take `.withDeadline(…)`.
+    public let stripe: StripeClient?
+    public let mailer: any Mailer
+    /// n8n workflows, when `N8N_BASE_URL` is set.
+    public let n8n: N8NRunner?
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         blobs = try Self.blobStore(configuration)
@@ -20,6 +29,10 @@ public struct BrandServices: Sendable {
         fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: policy)
         llm = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
         extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
+        stripe = configuration.stripe.map { StripeClient(settings: $0) }
+        mailer = configuration.smtp.map { SMTPMailer(settings: $0, logger: logger) }
+            ?? LogMailer(outboxDirectory: configuration.dataDirectory + "/outbox", logger: logger)
+        n8n = configuration.n8n.map { N8NRunner(settings: $0, http: .shared) }
     }
 
     static func blobStore(_ configuration: AppConfiguration) throws -> any BlobStore {
