@@ -112,9 +112,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Fetching",
+            dependencies: [
+                "Core", "CBrotli",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LLM",
+            dependencies: [
+                "Core",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Brands",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Storage", "HTMLParser", "Imaging", "CBrotli",
+                "Core", "Database", "TaskQueue", "Storage", "HTMLParser", "Imaging", "Fetching", "LLM",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -130,7 +155,7 @@ let package = Package(
         .target(
             name: "Generation",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Billing", "Brands", "Storage", "Imaging", "Signing",
+                "Core", "Database", "TaskQueue", "Billing", "Brands", "Storage", "Imaging", "Signing", "Fetching", "LLM",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -160,7 +185,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage",
+                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage", "Fetching", "LLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -265,7 +290,7 @@ let package = Package(
         .testTarget(
             name: "BrandsTests",
             dependencies: [
-                "Accounts", "Brands", "Storage", "Imaging", "HTMLParser", "Billing", "Database", "TaskQueue", "TestSupport",
+                "Accounts", "Brands", "Storage", "Imaging", "HTMLParser", "Billing", "Database", "TaskQueue", "TestSupport", "Fetching", "LLM",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -277,7 +302,7 @@ let package = Package(
         .testTarget(
             name: "GenerationTests",
             dependencies: [
-                "Generation", "Brands", "Core", "Imaging", "TestSupport",
+                "Generation", "Brands", "Core", "Imaging", "TestSupport", "LLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,7 +2,9 @@ public import Accounts
 import AsyncHTTPClient
 public import Billing
 public import Brands
+public import Fetching
 public import Generation
+public import LLM
 public import Logging
 public import Storage
 

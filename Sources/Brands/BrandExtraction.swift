@@ -1,7 +1,9 @@
 import Crypto
+public import Fetching
 public import Foundation
 import HTMLParser
 import Imaging
+public import LLM
 public import Logging
 public import PostgresNIO
 public import Storage

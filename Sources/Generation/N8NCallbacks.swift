@@ -1,5 +1,6 @@
 public import Brands
 import Core
+public import Fetching
 public import Foundation
 import Imaging
 public import Logging

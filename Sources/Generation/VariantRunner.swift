@@ -2,6 +2,7 @@ public import Brands
 import Core
 public import Foundation
 import Imaging
+public import LLM
 public import Logging
 public import PostgresNIO
 public import Storage

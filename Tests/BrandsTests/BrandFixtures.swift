@@ -1,12 +1,14 @@
 import Accounts
 import Billing
 import Brands
+import Fetching
 import Foundation
+import LLM
 import Logging
 import PostgresNIO
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// A brand extracted from a fixture website, with what the tests inspect.
 struct ExtractedBrand {

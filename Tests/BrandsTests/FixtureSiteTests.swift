@@ -1,8 +1,9 @@
 import Brands
+import Fetching
 import Foundation
 import Imaging
-import Testing
 import TestSupport
+import Testing
 
 /// The brand kit of each fixture website, exactly.
 @Suite struct FixtureSiteTests {

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Brands
 import Foundation
+import LLM
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct LLMInsightsTests {
     static let answer = """

@@ -1,8 +1,9 @@
 import Brands
+import Fetching
 import Foundation
 import NIOSSL
-import Testing
 import TestSupport
+import Testing
 
 /// The SSRF rules: private, loopback, link-local and metadata addresses are refused after DNS
 /// resolution and on every redirect, unless explicitly allowed. Every policy here is

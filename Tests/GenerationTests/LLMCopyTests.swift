@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import Brands
 import Foundation
 import Generation
+import LLM
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct LLMCopyTests {
     static let answer = """

@@ -1,11 +1,12 @@
-public import Configuration
 public import Accounts
 public import Billing
-import Foundation
-public import Logging
 public import Brands
-public import Storage
+public import Configuration
+import Foundation
 public import Generation
+public import LLM
+public import Logging
+public import Storage
 
 /// Every setting the program reads, parsed and checked once at start-up.
 ///

@@ -1,3 +1,4 @@
+public import Fetching
 public import Foundation
 import HTMLParser
 public import Logging

@@ -1,5 +1,6 @@
 import Foundation
 import HTMLParser
+public import LLM
 
 /// Insights from a language model. The website's text is untrusted: it goes in one delimited
 /// block of the user message, the delimiter cannot occur inside it, and the system message says

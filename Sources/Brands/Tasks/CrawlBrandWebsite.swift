@@ -1,3 +1,4 @@
+import Fetching
 public import Foundation
 public import Logging
 public import PostgresNIO

@@ -1,5 +1,6 @@
 public import Brands
 import Foundation
+public import LLM
 public import Logging
 
 /// Copy from the configured language model: a strict JSON schema with the format's length
