@@ -27,7 +27,7 @@ struct JobPlanner {
         var painPoints: [String]?
         var insightSource: String
         var inputs: [String: String]
-        var paramsObject: [String: Any]
+        var params: JobParams
         var variants: [PlannedVariant]
     }
 
@@ -91,8 +91,8 @@ struct JobPlanner {
         if let prompt = request.prompt, prompt.count > 2000 { problems["prompt"] = "must be at most 2000 characters" }
 
         let params = request.params ?? .init()
-        let output = (params.outputFormat ?? "webp").lowercased()
-        if !["webp", "png", "jpeg", "jpg"].contains(output) { problems["params.output_format"] = "must be webp, png or jpeg" }
+        let output = params.outputFormat.map(JobParams.OutputFormat.init(parsing:)) ?? JobParams.defaultOutput
+        if output == nil { problems["params.output_format"] = "must be webp, png or jpeg" }
         if let quality = params.quality, !(50...100).contains(quality) { problems["params.quality"] = "must be 50 to 100" }
         if params.width != nil || params.height != nil {
             let sizes = formats.compactMap { AdFormat(parsing: $0) }
@@ -112,12 +112,15 @@ struct JobPlanner {
             return Self.variants(of: archetype, in: [format], workflows: workflows)
         }
         guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
-        var paramsObject: [String: Any] = ["seed": seed, "output_format": output == "jpg" ? "jpeg" : output, "quality": params.quality ?? 88]
-        if let width = params.width, let height = params.height { paramsObject["width"] = width; paramsObject["height"] = height }
+        // A size is kept only as a pair (validated above to be the single format's).
+        let size = params.width.flatMap { width in params.height.map { (width: width, height: $0) } }
+        let jobParams = JobParams(
+            seed: seed, outputFormat: output ?? JobParams.defaultOutput, quality: params.quality ?? JobParams.defaultQuality,
+            width: size?.width, height: size?.height)
         return Plan(
             brandID: brandID, archetypeCode: mode == "single" ? request.archetypeCode : nil, archetypeMode: mode, formats: formats,
             photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,
-            inputs: inputs, paramsObject: paramsObject, variants: variants)
+            inputs: inputs, params: jobParams, variants: variants)
     }
 
     struct Problem: Error {

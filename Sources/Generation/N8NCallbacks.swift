@@ -53,7 +53,7 @@ public struct N8NCallbacks: Sendable {
             let secret = try await jobs.callbackSecret(job.id, creatingIfMissing: false, on: connection, logger: logger)
             return (variant, job, secret)
         }
-        guard let (variant, job, secret) = found, variant.workflowUID.hasPrefix("n8n:") else { throw AppError.notFound("Variant") }
+        guard let (variant, job, secret) = found, case .n8n = WorkflowRunnerKind(uid: variant.workflowUID) else { throw AppError.notFound("Variant") }
         guard let secret, let signature else { throw AppError.unauthorized(code: "SIGNATURE_INVALID", detail: "The callback signature is missing.") }
         do {
             try TimestampedSignature(secret: secret).verify(payload: body, header: signature)
@@ -70,7 +70,7 @@ public struct N8NCallbacks: Sendable {
         let image: EncodedImage
         do {
             let data = try await bytes(of: first)
-            let output = ImageFormat(rawValue: VariantRunner.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
+            let output = JobParams(stored: job.params).outputFormat.imageFormat
             let format = AdFormat(parsing: variant.format) ?? .square
             image = try await ImageCodec.reencode(data, maxWidth: format.width, maxHeight: format.height, as: output)
         } catch {

@@ -56,27 +56,32 @@ public struct VariantRunner: Sendable {
         }
         guard let (variant, job) = started else { return }
         guard let format = AdFormat(parsing: variant.format) else { throw PermanentTaskError("unknown format \(variant.format)") }
-        if variant.workflowUID.hasPrefix("n8n:") {
-            try await startExternal(variant, job: job, format: format, client: client, logger: logger)
+        switch WorkflowRunnerKind(uid: variant.workflowUID) {
+        case .n8n(let path):
+            try await startExternal(variant, job: job, path: path, format: format, client: client, logger: logger)
             return
+        case .builtin:
+            break
+        case nil:
+            throw PermanentTaskError("workflow \(variant.workflowUID) has no runner here")
         }
-        guard variant.workflowUID.hasPrefix("builtin:") else { throw PermanentTaskError("workflow \(variant.workflowUID) has no runner here") }
         let customPhotos = job.productPhotoMode == "brand" ? [] : (job.productPhotoURLs ?? [])
         guard let brandID = job.brandID, let (kit, insights) = try await BrandKitLoader(blobs: blobs).load(brandID, productPhotos: customPhotos, client: client, logger: logger)
         else { throw PermanentTaskError("the job's brand no longer exists") }
 
-        let seed = Self.seed(job) &+ UInt64(variant.position)
+        let params = JobParams(stored: job.params)
+        let seed = params.seed &+ UInt64(variant.position)
         if let missing = CopyWriter.missingGrounds(archetype: variant.archetypeCode, insights: insights, inputs: Self.strings(job.archetypeInputs)) {
             // The pages changed since the job was planned: no ad rather than an untrue one.
             throw PermanentTaskError("\(missing.field) \(missing.reason)")
         }
         let copy = await copy(archetype: variant.archetypeCode, brandName: kit.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
-        let output = ImageFormat(rawValue: Self.string(job.params, "output_format")?.uppercased() ?? "WEBP") ?? .webp
-        let quality = Self.number(job.params, "quality").flatMap { Bounds.integer($0, in: 50...100) }.map { Int($0) } ?? 88
         let ad: RenderedAd
         do {
             ad = try await renderer.render(
-                RenderRequest(archetype: variant.archetypeCode, format: format, kit: kit, copy: copy, seed: seed, output: output, quality: quality))
+                RenderRequest(
+                    archetype: variant.archetypeCode, format: format, kit: kit, copy: copy, seed: seed, output: params.outputFormat.imageFormat,
+                    quality: params.quality))
         } catch let error as RenderError {
             // Rendering is deterministic: the same inputs would fail the same way again.
             throw PermanentTaskError("\(error)")
@@ -99,7 +104,7 @@ public struct VariantRunner: Sendable {
     }
 
     /// Hands the variant to n8n; it stays running until the signed callback or its deadline.
-    func startExternal(_ variant: GenerationVariant, job: GenerationJob, format: AdFormat, client: PostgresClient, logger: Logger) async throws {
+    func startExternal(_ variant: GenerationVariant, job: GenerationJob, path: String, format: AdFormat, client: PostgresClient, logger: Logger) async throws {
         guard let n8n else { throw PermanentTaskError("workflow \(variant.workflowUID) needs n8n, and N8N_BASE_URL is not set") }
         let loaded = try await client.withConnection { connection -> (Brand, InsightFields?, String)? in
             guard let brandID = job.brandID, let brand = try await BrandStore().find(brandID, on: connection, logger: logger) else { return nil }
@@ -112,10 +117,10 @@ public struct VariantRunner: Sendable {
         if let missing = CopyWriter.missingGrounds(archetype: variant.archetypeCode, insights: insights, inputs: Self.strings(job.archetypeInputs)) {
             throw PermanentTaskError("\(missing.field) \(missing.reason)")
         }
-        let seed = Self.seed(job) &+ UInt64(variant.position)
+        let seed = JobParams(stored: job.params).seed &+ UInt64(variant.position)
         let copy = await copy(archetype: variant.archetypeCode, brandName: brand.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
         try await n8n.start(
-            path: String(variant.workflowUID.dropFirst("n8n:".count)), variant: variant, job: job, brand: brand, insights: insights, copy: copy,
+            path: path, variant: variant, job: job, brand: brand, insights: insights, copy: copy,
             format: format, secret: secret, logger: logger)
     }
 
@@ -125,22 +130,6 @@ public struct VariantRunner: Sendable {
         guard let variant = try await store.variant(variantID, on: connection, logger: logger) else { return }
         try await store.finish(variantID, status: .failed, error: String(error.prefix(500)), on: connection, logger: logger)
         try await JobSettlement().finishIfDone(variant.jobID, on: connection, logger: logger)
-    }
-
-    /// The job's seed; a stored value out of the seed range (a row written before seeds were
-    /// bounded) reads as 0 rather than trapping the worker on every retry.
-    static func seed(_ job: GenerationJob) -> UInt64 {
-        number(job.params, "seed").flatMap { Bounds.integer($0, in: 0...Int64(Bounds.maxSeed)) }.map { UInt64($0) } ?? 0
-    }
-
-    static func number(_ value: JSONValue?, _ key: String) -> Double? {
-        if case .object(let object) = value, case .number(let number) = object[key] { return number }
-        return nil
-    }
-
-    static func string(_ value: JSONValue?, _ key: String) -> String? {
-        if case .object(let object) = value, case .string(let text) = object[key] { return text }
-        return nil
     }
 
     static func strings(_ value: JSONValue?) -> [String: String] {

@@ -89,7 +89,9 @@ public struct JobStore: Sendable {
         _ id: UUID, userID: UUID, plan: JobPlanner.Plan, price: Int64, prompt: String?, idempotencyKey: String?, fingerprint: String?,
         deadline: Duration, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let paramsJSON = String(decoding: try JSONSerialization.data(withJSONObject: plan.paramsObject, options: [.sortedKeys]), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let paramsJSON = String(decoding: try encoder.encode(plan.params), as: UTF8.self)
         let inputsJSON = String(decoding: try JSONEncoder().encode(plan.inputs), as: UTF8.self)
         try await connection.query(
             """
