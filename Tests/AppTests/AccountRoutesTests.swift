@@ -80,6 +80,8 @@ extension TestClientProtocol {
             #expect(cookie.contains("blumpo_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
             #expect(!cookie.contains("Secure"), "plain-http localhost gets no Secure flag")
             let token = try #require(verified.body["token"] as? String)
+            let id = try #require((verified.body["user"] as? [String: Any])?["id"] as? String)
+            #expect(id == id.lowercased() && UUID(uuidString: id) != nil, "ids leave the API lower-case")
 
             let me = try await client.json(.get, "/api/v1/me", token: token)
             #expect(me.status == .ok)

@@ -1,8 +1,9 @@
+public import Core
 public import Foundation
 
 /// A person who signs in with emailed codes.
 public struct User: Sendable, Codable, Equatable {
-    public let id: UUID
+    @LowercasedUUID public var id: UUID
     public let email: String
     public var displayName: String?
     public var photoURL: String?

@@ -26,8 +26,8 @@ public struct Brand: Sendable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
-        try container.encode(userID.uuidString.lowercased(), forKey: .userID)
+        try container.encodeID(id, forKey: .id)
+        try container.encodeID(userID, forKey: .userID)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(isDeleted, forKey: .isDeleted)

@@ -44,9 +44,9 @@ public struct GenerationJob: Sendable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id.uuidString.lowercased(), forKey: .id)
-        try c.encode(userID.uuidString.lowercased(), forKey: .userID)
-        try c.encode(brandID?.uuidString.lowercased(), forKey: .brandID)
+        try c.encodeID(id, forKey: .id)
+        try c.encodeID(userID, forKey: .userID)
+        try c.encodeID(brandID, forKey: .brandID)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(completedAt, forKey: .completedAt)
@@ -95,15 +95,15 @@ public struct GenerationVariant: Sendable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id.uuidString.lowercased(), forKey: .id)
-        try c.encode(jobID.uuidString.lowercased(), forKey: .jobID)
+        try c.encodeID(id, forKey: .id)
+        try c.encodeID(jobID, forKey: .jobID)
         try c.encode(position, forKey: .position)
         try c.encode(archetypeCode, forKey: .archetypeCode)
-        try c.encode(workflowID?.uuidString.lowercased(), forKey: .workflowID)
+        try c.encodeID(workflowID, forKey: .workflowID)
         try c.encode(workflowUID, forKey: .workflowUID)
         try c.encode(format, forKey: .format)
         try c.encode(status, forKey: .status)
-        try c.encode(adImageID?.uuidString.lowercased(), forKey: .adImageID)
+        try c.encodeID(adImageID, forKey: .adImageID)
         try c.encode(error, forKey: .error)
     }
 }
@@ -136,10 +136,10 @@ public struct AdImage: Sendable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id.uuidString.lowercased(), forKey: .id)
-        try c.encode(jobID.uuidString.lowercased(), forKey: .jobID)
-        try c.encode(userID.uuidString.lowercased(), forKey: .userID)
-        try c.encode(brandID?.uuidString.lowercased(), forKey: .brandID)
+        try c.encodeID(id, forKey: .id)
+        try c.encodeID(jobID, forKey: .jobID)
+        try c.encodeID(userID, forKey: .userID)
+        try c.encodeID(brandID, forKey: .brandID)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(title, forKey: .title)
         try c.encode(storageKey, forKey: .storageKey)
@@ -149,8 +149,8 @@ public struct AdImage: Sendable, Encodable {
         try c.encode(height, forKey: .height)
         try c.encode(format, forKey: .format)
         try c.encode(archetypes, forKey: .archetypes)
-        try c.encode(workflowID?.uuidString.lowercased(), forKey: .workflowID)
-        try c.encode(variantID?.uuidString.lowercased(), forKey: .variantID)
+        try c.encodeID(workflowID, forKey: .workflowID)
+        try c.encodeID(variantID, forKey: .variantID)
         try c.encode(copy, forKey: .copy)
         try c.encode(preflight, forKey: .preflight)
     }
