@@ -3,6 +3,7 @@ import Database
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Job-sized token reservations through `TokenLedger.apply`, next to pgbench's built-in script.
 enum LedgerBenchmark {

@@ -1,4 +1,5 @@
 import Core
+import Database
 public import Foundation
 public import Logging
 public import PostgresNIO

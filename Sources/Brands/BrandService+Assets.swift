@@ -2,6 +2,7 @@ import Core
 public import Foundation
 import Imaging
 public import Logging
+import PostgresNIO
 import Storage
 
 extension BrandService {

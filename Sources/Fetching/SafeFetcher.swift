@@ -1,9 +1,11 @@
 public import AsyncHTTPClient
-public import Foundation
-public import NIOSSL
 import Core
+public import Foundation
 import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
+public import NIOSSL
 
 /// Fetches user-supplied URLs under the SSRF rules: every hop's host is resolved and checked
 /// before connecting, redirects (at most 5) are followed by hand so each target is checked too,

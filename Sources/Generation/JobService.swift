@@ -1,7 +1,8 @@
 public import Billing
 import Brands
-import Crypto
 public import Core
+import Crypto
+import Database
 public import Foundation
 public import Logging
 public import PostgresNIO

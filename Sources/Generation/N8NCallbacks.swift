@@ -1,5 +1,6 @@
 public import Brands
 import Core
+import Database
 public import Fetching
 public import Foundation
 import Imaging

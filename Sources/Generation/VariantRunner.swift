@@ -1,5 +1,6 @@
 public import Brands
 import Core
+import Database
 public import Foundation
 import Imaging
 public import LLM

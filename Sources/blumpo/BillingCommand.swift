@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Billing
 import Database
+import PostgresNIO
 
 /// `blumpo billing …`: operator checks on the money path.
 struct BillingCommand: AsyncParsableCommand {

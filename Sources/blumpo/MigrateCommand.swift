@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Database
+import Logging
 
 /// `blumpo migrate`: applies pending schema migrations, loads missing reference data, and exits.
 struct Migrate: AsyncParsableCommand {

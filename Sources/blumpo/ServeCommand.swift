@@ -8,6 +8,7 @@ import NIOCore
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc

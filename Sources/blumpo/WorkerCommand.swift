@@ -6,6 +6,8 @@ import Metrics
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import TaskQueue
+import UnixSignals
 
 /// `blumpo worker`: runs queued tasks and the scheduler, no HTTP.
 struct Worker: AsyncParsableCommand {

@@ -5,8 +5,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
+import NIOFoundationCompat
+import PostgresNIO
 import TestSupport
+import Testing
 
 /// JSON helpers for calling the API in tests.
 extension TestClientProtocol {

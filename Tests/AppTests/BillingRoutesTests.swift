@@ -3,8 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
+import PostgresNIO
 import TestSupport
+import Testing
 
 @Suite struct BillingRoutesTests {
     @Test func plansAndTopupsAreListedInOrderWithoutSigningIn() async throws {

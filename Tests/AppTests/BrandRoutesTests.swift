@@ -5,9 +5,11 @@ import Hummingbird
 import HummingbirdTesting
 import Imaging
 import NIOCore
+import NIOFoundationCompat
+import PostgresNIO
 import TaskQueue
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct BrandRoutesTests {
     /// The app plus a worker running the extraction tasks, with loopback fetches allowed.

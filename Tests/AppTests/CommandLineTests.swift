@@ -1,8 +1,9 @@
 import Database
 import Foundation
 import Logging
-import Testing
+import PostgresNIO
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import App
 import Billing
 import Core
+import Database
 import Foundation
 import Generation
 import HTTPTypes
@@ -9,11 +10,13 @@ import HummingbirdTesting
 import Imaging
 import Logging
 import NIOCore
+import NIOFoundationCompat
+import PostgresNIO
 import Storage
 import Synchronization
 import TaskQueue
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc

@@ -4,8 +4,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
+import NIOFoundationCompat
+import PostgresNIO
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc

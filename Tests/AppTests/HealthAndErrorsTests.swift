@@ -1,13 +1,14 @@
 import App
 import Database
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOFoundationCompat
 import Prometheus
-import Testing
 import TestSupport
+import Testing
 
 /// Builds the real application over a test database and calls it in-process.
 func withTestApp(

@@ -4,8 +4,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
+import NIOFoundationCompat
 import TestSupport
+import Testing
 
 /// Every operation of the OpenAPI document, every query parameter and every JSON field (one
 /// level of nesting included), given extreme and ill-typed values — alone, and all at once in

@@ -6,10 +6,12 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOFoundationCompat
+import PostgresNIO
 import Prometheus
 import TaskQueue
-import Testing
 import TestSupport
+import Testing
 
 /// External workflows through a stand-in n8n that really calls back over HTTP: the app also
 /// serves on a known loopback port (the callback URL) while the tests call it in-process.

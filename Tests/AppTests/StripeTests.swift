@@ -5,6 +5,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOFoundationCompat
+import PostgresNIO
 import ServiceLifecycle
 import Signing
 import TaskQueue

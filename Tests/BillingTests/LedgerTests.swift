@@ -1,10 +1,11 @@
 import Billing
 import Core
+import Database
 import Foundation
 import Logging
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 extension TestDatabase {
     /// A user with a token account holding `balance` (credited as an admin adjustment).

@@ -1,9 +1,10 @@
 import Billing
 import Core
+import Database
 import Foundation
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RefillPeriodTests {
     private func date(_ text: String) throws -> Date { try #require(ISO8601DateFormatter().date(from: text)) }

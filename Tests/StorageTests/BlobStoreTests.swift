@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct BlobKeyTests {
     @Test(arguments: ["../etc/passwd", "a/../../b", "/etc/passwd", "a//b", "a/./b", "..", "a/b/", "a\\b", "a/%2e%2e/b", "brands/x?y", "", "http://x/y"])

@@ -1,8 +1,9 @@
+import Database
 import Foundation
 import PostgresNIO
 @testable import TaskQueue
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc

@@ -7,6 +7,7 @@ public import Generation
 public import LLM
 public import Logging
 public import Storage
+import SystemPackage
 
 /// Every setting the program reads, parsed and checked once at start-up.
 ///

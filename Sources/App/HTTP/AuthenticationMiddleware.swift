@@ -3,6 +3,7 @@ import Core
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Resolves the session (cookie `blumpo_session` or `Authorization: Bearer`) into an identity,
 /// and refuses cookie-authenticated state changes from other origins (CSRF).

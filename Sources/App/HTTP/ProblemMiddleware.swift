@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Billing
 import Core
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -1,7 +1,9 @@
+import Accounts
 public import Billing
 public import Core
-import Generation
+import Database
 import Foundation
+import Generation
 import HTTPTypes
 public import Hummingbird
 import PostgresNIO

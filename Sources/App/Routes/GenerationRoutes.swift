@@ -1,9 +1,11 @@
+import Accounts
 import Core
 import Foundation
 import Generation
 import HTTPTypes
 public import Hummingbird
 import NIOCore
+import NIOFoundationCompat
 import PostgresNIO
 import Signing
 

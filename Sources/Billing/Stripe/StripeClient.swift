@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Core
 public import Foundation
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 /// Where Stripe is and how to authenticate, from `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`,

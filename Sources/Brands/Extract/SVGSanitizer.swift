@@ -1,3 +1,4 @@
+import Foundation
 public import HTMLParser
 
 /// Turns an SVG found on a page (inline or downloaded) into a standalone, inert SVG file.

@@ -156,3 +156,5 @@ public struct Stylesheet: Sendable {
         return out + rest
     }
 }
+
+import Foundation

@@ -1,3 +1,4 @@
+import Database
 import Fetching
 public import Foundation
 public import Logging

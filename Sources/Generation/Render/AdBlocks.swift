@@ -102,3 +102,5 @@ enum SafeArea {
         return Box(x: margin, y: margin, width: width - 2 * margin, height: height - 2 * margin)
     }
 }
+
+import Foundation

@@ -1,4 +1,5 @@
 import Brands
+import Core
 import Foundation
 import Imaging
 

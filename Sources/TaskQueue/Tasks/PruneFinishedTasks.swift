@@ -17,3 +17,6 @@ public struct PruneFinishedTasks: TaskHandler {
         if deleted > 0 { context.logger.info("pruned \(deleted) finished task(s)") }
     }
 }
+
+import Logging
+import PostgresNIO
