@@ -40,7 +40,7 @@ extension BrandService {
     public func removeAsset(_ id: UUID, userID: UUID, url: String, logger: Logger) async throws -> Detail {
         try await client.withConnection { connection in
             guard let brand = try await brands.find(id, userID: userID, on: connection, logger: logger) else { throw AppError.notFound("Brand") }
-            let held = [brand.logoURL].compactMap { $0 } + (brand.heroPhotos ?? []) + (brand.photos ?? [])
+            let held = brand.heldAssets
             guard held.contains(url) else { throw AppError.notFound("Asset") }
             _ = try await brands.removeAsset(id, url: url, on: connection, logger: logger)
         }

@@ -121,7 +121,7 @@ public struct BrandService: Sendable {
     /// typed URL would otherwise be fetched later by the renderer or n8n, outside the crawl's
     /// SSRF rules. New images arrive through `POST /brands/{id}/assets`, which re-hosts them.
     func checkOwnFiles(_ edit: BrandEdit, of brand: Brand) throws {
-        let held = Set([brand.logoURL].compactMap { $0 } + (brand.heroPhotos ?? []) + (brand.photos ?? []))
+        let held = Set(brand.heldAssets)
         let folder = "brands/\(brand.id.uuidString.lowercased())/"
         func isOwn(_ url: String) -> Bool {
             held.contains(url) || blobs.key(forPublicURL: url).map { $0.path.hasPrefix(folder) } == true

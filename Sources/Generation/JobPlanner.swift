@@ -32,65 +32,104 @@ struct JobPlanner {
     }
 
     func plan(_ request: CreateJobRequest, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Plan {
-        var problems: [String: String] = [:]
         guard let brandText = request.brandID else { throw AppError.validation(["brand_id": "is required"]) }
         guard let brandID = UUID(uuidString: brandText),
             let brand = try await BrandStore().find(brandID, userID: userID, on: connection, logger: logger)
         else { throw AppError.notFound("Brand") }
-
-        let mode = request.archetypeMode ?? "single"
-        if !["single", "random"].contains(mode) { problems["archetype_mode"] = "must be single or random" }
         let workflows = try await WorkflowStore().activeWorkflows(on: connection, logger: logger)
         let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
-        let inputs = request.archetypeInputs ?? [:]
-        let served = Array(Set(workflows.map(\.archetype))).sorted()
-        // Random mode only draws archetypes this brand can be advertised with truthfully.
-        let archetypes = mode == "random"
-            ? served.filter { CopyWriter.missingGrounds(archetype: $0, insights: insights, inputs: inputs) == nil } : served
-        if mode == "single" {
-            if let code = request.archetypeCode {
-                if !archetypes.contains(code) {
-                    problems["archetype_code"] = "must be one of " + archetypes.joined(separator: ", ")
-                } else if let missing = CopyWriter.missingGrounds(archetype: code, insights: insights, inputs: inputs) {
-                    problems[missing.field] = missing.reason
-                }
-            } else {
-                problems["archetype_code"] = "is required unless archetype_mode is random"
-            }
-        }
 
+        // Every field is checked before anything is refused, so one answer names every problem.
+        var problems: [String: String] = [:]
+        let inputs = request.archetypeInputs ?? [:]
+        let (mode, archetypes) = Self.archetypes(request, workflows: workflows, insights: insights, problems: &problems)
         var formats: [String] = []
         switch Self.formats(request.formats) {
         case .success(let codes): formats = codes
         case .failure(let problem): problems["formats"] = problem.reason
         }
+        let (photoMode, photos) = photos(request, brand: brand, userID: userID, problems: &problems)
+        let (source, pains) = Self.painPoints(request, insights: insights, problems: &problems)
+        if inputs.count > 10 || inputs.contains(where: { $0.key.count > 40 || $0.value.count > 500 }) {
+            problems["archetype_inputs"] = "must be at most 10 string values of at most 500 characters"
+        }
+        if let prompt = request.prompt, prompt.count > 2000 { problems["prompt"] = "must be at most 2000 characters" }
+        let makeParams = Self.params(request.params ?? .init(), formats: formats, problems: &problems)
+        guard problems.isEmpty else { throw AppError.validation(problems) }
 
-        let photoMode = request.productPhotoMode ?? "brand"
-        if !["brand", "custom", "mixed"].contains(photoMode) { problems["product_photo_mode"] = "must be brand, custom or mixed" }
-        let photos = request.productPhotoURLs ?? []
-        let brandPhotos = Set([brand.logoURL].compactMap { $0 } + (brand.heroPhotos ?? []) + (brand.photos ?? []))
-        if photos.count > 5 || photos.contains(where: { !isOurs($0, brandID: brandID, userID: userID, brandPhotos: brandPhotos) }) {
+        let params = makeParams()
+        let variants = formats.enumerated().flatMap { index, format in
+            let archetype = mode == "random" ? archetypes[Int(SeededChoice.value(params.seed, index) % UInt64(archetypes.count))] : archetypes[0]
+            return Self.variants(of: archetype, in: [format], workflows: workflows)
+        }
+        guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
+        return Plan(
+            brandID: brandID, archetypeCode: mode == "single" ? archetypes.first : nil, archetypeMode: mode, formats: formats,
+            photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,
+            inputs: inputs, params: params, variants: variants)
+    }
+
+    /// The mode and the archetypes it may draw from: the one requested (single), or every served
+    /// archetype this brand can be advertised with truthfully (random).
+    static func archetypes(
+        _ request: CreateJobRequest, workflows: [WorkflowStore.Workflow], insights: InsightFields?, problems: inout [String: String]
+    ) -> (mode: String, archetypes: [String]) {
+        let mode = request.archetypeMode ?? "single"
+        let inputs = request.archetypeInputs ?? [:]
+        let served = Array(Set(workflows.map(\.archetype))).sorted()
+        switch mode {
+        case "random":
+            let truthful = served.filter { CopyWriter.missingGrounds(archetype: $0, insights: insights, inputs: inputs) == nil }
+            if truthful.isEmpty {
+                problems["archetype_mode"] = "random needs at least one archetype with an active workflow that this brand's pages can support"
+            }
+            return (mode, truthful)
+        case "single":
+            guard let code = request.archetypeCode else {
+                problems["archetype_code"] = "is required unless archetype_mode is random"
+                return (mode, [])
+            }
+            if !served.contains(code) {
+                problems["archetype_code"] = "must be one of " + served.joined(separator: ", ")
+            } else if let missing = CopyWriter.missingGrounds(archetype: code, insights: insights, inputs: inputs) {
+                problems[missing.field] = missing.reason
+            }
+            return (mode, [code])
+        default:
+            problems["archetype_mode"] = "must be single or random"
+            return (mode, [])
+        }
+    }
+
+    /// Product photos: Blumpo's own or the brand's, at most five; `custom` needs one.
+    func photos(_ request: CreateJobRequest, brand: Brand, userID: UUID, problems: inout [String: String]) -> (mode: String, urls: [String]) {
+        let mode = request.productPhotoMode ?? "brand"
+        if !["brand", "custom", "mixed"].contains(mode) { problems["product_photo_mode"] = "must be brand, custom or mixed" }
+        let urls = request.productPhotoURLs ?? []
+        let held = Set(brand.heldAssets)
+        if urls.count > 5 || urls.contains(where: { !isOurs($0, brandID: brand.id, userID: userID, brandPhotos: held) }) {
             problems["product_photo_urls"] = "must be at most 5 images uploaded to Blumpo or belonging to the brand"
         }
-        if photoMode == "custom" && photos.isEmpty { problems["product_photo_urls"] = "must name at least one photo when product_photo_mode is custom" }
+        if mode == "custom" && urls.isEmpty { problems["product_photo_urls"] = "must name at least one photo when product_photo_mode is custom" }
+        return (mode, urls)
+    }
 
+    /// Pain points to address: with `insight_source` `auto`, only the brand's own.
+    static func painPoints(_ request: CreateJobRequest, insights: InsightFields?, problems: inout [String: String]) -> (source: String, pains: [String]) {
         let source = request.insightSource ?? "auto"
         if !["auto", "manual", "mixed"].contains(source) { problems["insight_source"] = "must be auto, manual or mixed" }
         let pains = request.selectedPainPoints ?? []
         if pains.count > 5 || pains.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 200 }) {
             problems["selected_pain_points"] = "must be at most 5 texts of 1 to 200 characters"
-        } else if source == "auto", !pains.isEmpty {
-            let known = Set(insights?.customerPainPoints ?? [])
-            if pains.contains(where: { !known.contains($0) }) {
-                problems["selected_pain_points"] = "must come from the brand's insights when insight_source is auto"
-            }
+        } else if source == "auto", !pains.isEmpty, pains.contains(where: { !Set(insights?.customerPainPoints ?? []).contains($0) }) {
+            problems["selected_pain_points"] = "must come from the brand's insights when insight_source is auto"
         }
-        if inputs.count > 10 || inputs.contains(where: { $0.key.count > 40 || $0.value.count > 500 }) {
-            problems["archetype_inputs"] = "must be at most 10 string values of at most 500 characters"
-        }
-        if let prompt = request.prompt, prompt.count > 2000 { problems["prompt"] = "must be at most 2000 characters" }
+        return (source, pains)
+    }
 
-        let params = request.params ?? .init()
+    /// Checks the requested params; the returned closure makes them (drawing a seed when none
+    /// was given) once every field has passed.
+    static func params(_ params: CreateJobRequest.Params, formats: [String], problems: inout [String: String]) -> () -> JobParams {
         let output = params.outputFormat.map(JobParams.OutputFormat.init(parsing:)) ?? JobParams.defaultOutput
         if output == nil { problems["params.output_format"] = "must be webp, png or jpeg" }
         if let quality = params.quality, !(50...100).contains(quality) { problems["params.quality"] = "must be 50 to 100" }
@@ -101,26 +140,13 @@ struct JobPlanner {
             }
         }
         if let seed = params.seed, seed > Bounds.maxSeed { problems["params.seed"] = "must be 0 to \(Bounds.maxSeed)" }
-        if mode == "random" && archetypes.isEmpty {
-            problems["archetype_mode"] = "random needs at least one archetype with an active workflow that this brand's pages can support"
+        return {
+            // A size is kept only as a pair (checked above to be the single format's).
+            let size = params.width.flatMap { width in params.height.map { (width: width, height: $0) } }
+            return JobParams(
+                seed: params.seed ?? UInt64.random(in: 0...Bounds.maxSeed), outputFormat: output ?? JobParams.defaultOutput,
+                quality: params.quality ?? JobParams.defaultQuality, width: size?.width, height: size?.height)
         }
-        guard problems.isEmpty else { throw AppError.validation(problems) }
-
-        let seed = params.seed ?? UInt64.random(in: 0...Bounds.maxSeed)
-        let variants = formats.enumerated().flatMap { index, format in
-            let archetype = mode == "random" ? archetypes[Int(SeededChoice.value(seed, index) % UInt64(archetypes.count))] : request.archetypeCode!
-            return Self.variants(of: archetype, in: [format], workflows: workflows)
-        }
-        guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
-        // A size is kept only as a pair (validated above to be the single format's).
-        let size = params.width.flatMap { width in params.height.map { (width: width, height: $0) } }
-        let jobParams = JobParams(
-            seed: seed, outputFormat: output ?? JobParams.defaultOutput, quality: params.quality ?? JobParams.defaultQuality,
-            width: size?.width, height: size?.height)
-        return Plan(
-            brandID: brandID, archetypeCode: mode == "single" ? request.archetypeCode : nil, archetypeMode: mode, formats: formats,
-            photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,
-            inputs: inputs, params: jobParams, variants: variants)
     }
 
     struct Problem: Error {

@@ -18,6 +18,11 @@ public struct Brand: Sendable, Encodable {
     public let logoURL: String?
     public let websiteDataURL: String?
 
+    /// Every image the brand holds: its logo, hero photos and photos.
+    public var heldAssets: [String] {
+        [logoURL].compactMap { $0 } + (heroPhotos ?? []) + (photos ?? [])
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name, language, fonts, colors, photos
         case userID = "user_id", createdAt = "created_at", updatedAt = "updated_at", isDeleted = "is_deleted"
