@@ -39,7 +39,11 @@ public struct BrandService: Sendable {
 
     /// Creates the brand (or restores the user's deleted brand for the same URL) and queues its
     /// extraction, in one transaction.
-    public func create(userID: UUID, websiteURL input: String, name: String?, language: String?, logger: Logger) async throws -> Detail {
+    /// With `queueExtraction: false` the caller runs the extraction itself (the command line):
+    /// the steps are reset, nothing is queued.
+    public func create(
+        userID: UUID, websiteURL input: String, name: String?, language: String?, queueExtraction: Bool = true, logger: Logger
+    ) async throws -> Detail {
         var problems: [String: String] = [:]
         let url = WebsiteURL.normalize(input)
         if url == nil { problems["website_url"] = "must be an http(s) website address" }
@@ -64,9 +68,13 @@ public struct BrandService: Sendable {
             let fallbackName = trimmedName ?? SiteIdentity.domainName(URL(string: url)!).capitalized
             guard let brand = try await brands.insert(userID: userID, name: fallbackName, websiteURL: url, language: (tag ?? nil) ?? "en", on: connection, logger: logger)
             else { throw AppError.conflict(code: "BRAND_EXISTS", detail: "You already have a brand for \(url).") }
-            try await queueExtraction(
-                brand.id, userID: userID, steps: ExtractionStep.allCases, adoptName: trimmedName == nil, adoptLanguage: language == nil,
-                on: connection, logger: logger)
+            if queueExtraction {
+                try await self.queueExtraction(
+                    brand.id, userID: userID, steps: ExtractionStep.allCases, adoptName: trimmedName == nil, adoptLanguage: language == nil,
+                    on: connection, logger: logger)
+            } else {
+                try await brands.resetSteps(brand.id, ExtractionStep.allCases, on: connection, logger: logger)
+            }
             return brand.id
         }
         return try await detail(brandID, userID: userID, logger: logger)

@@ -37,7 +37,7 @@ struct BrandCommand: AsyncParsableCommand {
             let services = try AppServices(configuration: runtime.configuration, logger: runtime.logger)
             let output = try await runtime.run {
                 try await withClient(runtime.database.endpoint, logger: runtime.logger) { client in
-                    let (brandID, isNew) = try await Self.localBrand(websiteURL, email: email, client: client, logger: runtime.logger)
+                    let (brandID, isNew) = try await Self.localBrand(websiteURL, email: email, services: services, client: client, logger: runtime.logger)
                     let json = self.json
                     let started = ContinuousClock.now
                     do {
@@ -62,20 +62,29 @@ struct BrandCommand: AsyncParsableCommand {
             print(output)
         }
 
-        /// The local user's brand for the URL (restored if it was deleted), created when missing.
-        static func localBrand(_ websiteURL: String, email: String, client: PostgresClient, logger: Logger) async throws -> (UUID, Bool) {
-            try await client.transaction(logger: logger) { connection in
+        /// The local user's brand for the URL (restored if it was deleted), created when missing —
+        /// through `BrandService`, like the API, so the plan's brand limit holds here too. `isNew`
+        /// is true while the brand has never been crawled (its name and language are adopted).
+        static func localBrand(
+            _ websiteURL: String, email: String, services: AppServices, client: PostgresClient, logger: Logger
+        ) async throws -> (id: UUID, isNew: Bool) {
+            let user = try await client.transaction(logger: logger) { connection in
                 let (user, created) = try await UserStore().findOrCreate(email: email.lowercased(), on: connection, logger: logger)
                 if created { try await TokenAccountStore().open(for: user.id, on: connection, logger: logger) }
-                let store = BrandStore()
-                if let existing = try await store.find(userID: user.id, websiteURL: websiteURL, on: connection, logger: logger) {
-                    if existing.isDeleted { try await store.setDeleted(existing.id, false, on: connection, logger: logger) }
-                    return (existing.id, false)
-                }
-                let name = SiteIdentity.domainName(URL(string: websiteURL)!).capitalized
-                guard let brand = try await store.insert(userID: user.id, name: name, websiteURL: websiteURL, language: "en", on: connection, logger: logger)
-                else { throw ExitCode.failure }
-                return (brand.id, true)
+                return user
+            }
+            let brands = BrandService(client: client, blobs: services.blobs, limits: PlanBrandLimits())
+            do {
+                let detail = try await brands.create(
+                    userID: user.id, websiteURL: websiteURL, name: nil, language: nil, queueExtraction: false, logger: logger)
+                return (detail.brand.id, detail.brand.websiteDataURL == nil)
+            } catch AppError.exists(_, _, let existing) {
+                guard let id = UUID(uuidString: existing) else { throw ExitCode.failure }
+                let brand = try await brands.detail(id, userID: user.id, logger: logger).brand
+                return (id, brand.websiteDataURL == nil)
+            } catch AppError.forbidden("BRAND_LIMIT", let detail) {
+                printError("blumpo: \(email): \(detail) Use --email to work as another local account.")
+                throw ExitCode.failure
             }
         }
 

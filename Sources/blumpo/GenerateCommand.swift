@@ -37,7 +37,8 @@ struct GenerateCommand: AsyncParsableCommand {
         let formatList = formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         try await runtime.run {
             try await withClient(runtime.database.endpoint, logger: runtime.logger) { client in
-                let (brandID, isNew) = try await BrandCommand.Extract.localBrand(websiteURL, email: email, client: client, logger: runtime.logger)
+                let (brandID, isNew) = try await BrandCommand.Extract.localBrand(
+                    websiteURL, email: email, services: services, client: client, logger: runtime.logger)
                 let brand = try await client.withConnection { try await BrandStore().find(brandID, on: $0, logger: runtime.logger) }
                 if isNew || refresh || brand?.websiteDataURL == nil {
                     printError("extracting the brand kit of \(websiteURL)")
