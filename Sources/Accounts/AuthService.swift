@@ -180,6 +180,17 @@ public struct AuthService: Sendable {
         try await client.withConnection { try await sessions.revokeAll(userID: userID, on: $0, logger: logger) }
     }
 
+    /// Applies a profile edit after checking every field.
+    public func updateProfile(_ userID: UUID, _ patch: ProfilePatch, logger: Logger) async throws -> User {
+        let problems = patch.problems()
+        guard problems.isEmpty else { throw AppError.validation(problems) }
+        guard let user = try await client.withConnection({ connection in
+            try await users.updateProfile(
+                userID, displayName: patch.displayName, photoURL: patch.photoURL, phoneNumber: patch.phoneNumber, on: connection, logger: logger)
+        }) else { throw AppError.notFound("User") }
+        return user
+    }
+
     /// Bans or unbans; a ban also ends every session of the user.
     public func setBanned(_ userID: UUID, _ banned: Bool, logger: Logger) async throws -> User {
         try await client.transaction(logger: logger) { connection in
