@@ -34,10 +34,9 @@ struct JobPlanner {
     func plan(_ request: CreateJobRequest, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Plan {
         guard let brandText = request.brandID else { throw AppError.validation(["brand_id": "is required"]) }
         guard let brandID = UUID(uuidString: brandText),
-            let brand = try await BrandStore().find(brandID, userID: userID, on: connection, logger: logger)
+            let (brand, insights) = try await BrandStore().findWithInsights(brandID, userID: userID, on: connection, logger: logger)
         else { throw AppError.notFound("Brand") }
         let workflows = try await WorkflowStore().activeWorkflows(on: connection, logger: logger)
-        let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
 
         // Every field is checked before anything is refused, so one answer names every problem.
         var problems: [String: String] = [:]

@@ -108,8 +108,8 @@ public struct VariantRunner: Sendable {
     func startExternal(_ variant: GenerationVariant, job: GenerationJob, path: String, format: AdFormat, client: PostgresClient, logger: Logger) async throws {
         guard let n8n else { throw PermanentTaskError("workflow \(variant.workflowUID) needs n8n, and N8N_BASE_URL is not set") }
         let loaded = try await client.withConnection { connection -> (Brand, InsightFields?, String)? in
-            guard let brandID = job.brandID, let brand = try await BrandStore().find(brandID, on: connection, logger: logger) else { return nil }
-            let insights = try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields
+            guard let brandID = job.brandID, let (brand, insights) = try await BrandStore().findWithInsights(brandID, on: connection, logger: logger)
+            else { return nil }
             let secret = try await jobs.callbackSecret(job.id, creatingIfMissing: true, on: connection, logger: logger) ?? ""
             try await variants.setCallbackDeadline(variant.id, after: n8n.settings.deadline, on: connection, logger: logger)
             return (brand, insights, secret)

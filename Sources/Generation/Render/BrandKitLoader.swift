@@ -12,10 +12,7 @@ public struct BrandKitLoader: Sendable {
 
     /// The kit and the insights of a brand; nil when the brand does not exist.
     public func load(_ brandID: UUID, productPhotos: [String] = [], client: PostgresClient, logger: Logger) async throws -> (BrandKit, InsightFields?)? {
-        let loaded = try await client.withConnection { connection -> (Brand, InsightFields?)? in
-            guard let brand = try await BrandStore().find(brandID, on: connection, logger: logger) else { return nil }
-            return (brand, try await InsightsStore().find(brandID, on: connection, logger: logger)?.fields)
-        }
+        let loaded = try await client.withConnection { try await BrandStore().findWithInsights(brandID, on: $0, logger: logger) }
         guard let (brand, insights) = loaded else { return nil }
         var logo: Data?
         if let url = brand.logoURL, let key = blobs.key(forPublicURL: url) {
