@@ -20,12 +20,12 @@ struct JobPlanner {
     struct Plan {
         var brandID: UUID
         var archetypeCode: String?
-        var archetypeMode: String
+        var archetypeMode: ArchetypeMode
         var formats: [String]
         var photoURLs: [String]?
-        var photoMode: String
+        var photoMode: ProductPhotoMode
         var painPoints: [String]?
-        var insightSource: String
+        var insightSource: InsightSource
         var inputs: [String: String]
         var params: JobParams
         var variants: [PlannedVariant]
@@ -58,12 +58,12 @@ struct JobPlanner {
 
         let params = makeParams()
         let variants = formats.enumerated().flatMap { index, format in
-            let archetype = mode == "random" ? archetypes[Int(SeededChoice.value(params.seed, index) % UInt64(archetypes.count))] : archetypes[0]
+            let archetype = mode == .random ? archetypes[Int(SeededChoice.value(params.seed, index) % UInt64(archetypes.count))] : archetypes[0]
             return Self.variants(of: archetype, in: [format], workflows: workflows)
         }
         guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
         return Plan(
-            brandID: brandID, archetypeCode: mode == "single" ? archetypes.first : nil, archetypeMode: mode, formats: formats,
+            brandID: brandID, archetypeCode: mode == .single ? archetypes.first : nil, archetypeMode: mode, formats: formats,
             photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,
             inputs: inputs, params: params, variants: variants)
     }
@@ -72,58 +72,57 @@ struct JobPlanner {
     /// archetype this brand can be advertised with truthfully (random).
     static func archetypes(
         _ request: CreateJobRequest, workflows: [WorkflowStore.Workflow], insights: InsightFields?, problems: inout [String: String]
-    ) -> (mode: String, archetypes: [String]) {
-        let mode = request.archetypeMode ?? "single"
+    ) -> (mode: ArchetypeMode, archetypes: [String]) {
         let inputs = request.archetypeInputs ?? [:]
         let served = Array(Set(workflows.map(\.archetype))).sorted()
-        switch mode {
-        case "random":
+        switch ArchetypeMode(rawValue: request.archetypeMode ?? "single") {
+        case .random:
             let truthful = served.filter { CopyWriter.missingGrounds(archetype: $0, insights: insights, inputs: inputs) == nil }
             if truthful.isEmpty {
                 problems["archetype_mode"] = "random needs at least one archetype with an active workflow that this brand's pages can support"
             }
-            return (mode, truthful)
-        case "single":
+            return (.random, truthful)
+        case .single:
             guard let code = request.archetypeCode else {
                 problems["archetype_code"] = "is required unless archetype_mode is random"
-                return (mode, [])
+                return (.single, [])
             }
             if !served.contains(code) {
                 problems["archetype_code"] = "must be one of " + served.joined(separator: ", ")
             } else if let missing = CopyWriter.missingGrounds(archetype: code, insights: insights, inputs: inputs) {
                 problems[missing.field] = missing.reason
             }
-            return (mode, [code])
-        default:
+            return (.single, [code])
+        case nil:
             problems["archetype_mode"] = "must be single or random"
-            return (mode, [])
+            return (.single, [])
         }
     }
 
     /// Product photos: Blumpo's own or the brand's, at most five; `custom` needs one.
-    func photos(_ request: CreateJobRequest, brand: Brand, userID: UUID, problems: inout [String: String]) -> (mode: String, urls: [String]) {
-        let mode = request.productPhotoMode ?? "brand"
-        if !["brand", "custom", "mixed"].contains(mode) { problems["product_photo_mode"] = "must be brand, custom or mixed" }
+    func photos(_ request: CreateJobRequest, brand: Brand, userID: UUID, problems: inout [String: String]) -> (mode: ProductPhotoMode, urls: [String]) {
+        let mode = ProductPhotoMode(rawValue: request.productPhotoMode ?? "brand")
+        if mode == nil { problems["product_photo_mode"] = "must be brand, custom or mixed" }
         let urls = request.productPhotoURLs ?? []
         let held = Set(brand.heldAssets)
         if urls.count > 5 || urls.contains(where: { !isOurs($0, brandID: brand.id, userID: userID, brandPhotos: held) }) {
             problems["product_photo_urls"] = "must be at most 5 images uploaded to Blumpo or belonging to the brand"
         }
-        if mode == "custom" && urls.isEmpty { problems["product_photo_urls"] = "must name at least one photo when product_photo_mode is custom" }
-        return (mode, urls)
+        if mode == .custom && urls.isEmpty { problems["product_photo_urls"] = "must name at least one photo when product_photo_mode is custom" }
+        return (mode ?? .brand, urls)
     }
 
     /// Pain points to address: with `insight_source` `auto`, only the brand's own.
-    static func painPoints(_ request: CreateJobRequest, insights: InsightFields?, problems: inout [String: String]) -> (source: String, pains: [String]) {
-        let source = request.insightSource ?? "auto"
-        if !["auto", "manual", "mixed"].contains(source) { problems["insight_source"] = "must be auto, manual or mixed" }
+    static func painPoints(_ request: CreateJobRequest, insights: InsightFields?, problems: inout [String: String]) -> (source: InsightSource, pains: [String]) {
+        let source = InsightSource(rawValue: request.insightSource ?? "auto")
+        if source == nil { problems["insight_source"] = "must be auto, manual or mixed" }
         let pains = request.selectedPainPoints ?? []
         if pains.count > 5 || pains.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 200 }) {
             problems["selected_pain_points"] = "must be at most 5 texts of 1 to 200 characters"
-        } else if source == "auto", !pains.isEmpty, pains.contains(where: { !Set(insights?.customerPainPoints ?? []).contains($0) }) {
+        } else if source == .auto, !pains.isEmpty, pains.contains(where: { !Set(insights?.customerPainPoints ?? []).contains($0) }) {
             problems["selected_pain_points"] = "must come from the brand's insights when insight_source is auto"
         }
-        return (source, pains)
+        return (source ?? .auto, pains)
     }
 
     /// Checks the requested params; the returned closure makes them (drawing a seed when none

@@ -66,7 +66,7 @@ public struct VariantRunner: Sendable {
         case nil:
             throw PermanentTaskError("workflow \(variant.workflowUID) has no runner here")
         }
-        let customPhotos = job.productPhotoMode == "brand" ? [] : (job.productPhotoURLs ?? [])
+        let customPhotos = job.productPhotoMode == .brand ? [] : (job.productPhotoURLs ?? [])
         guard let brandID = job.brandID, let (kit, insights) = try await BrandKitLoader(blobs: blobs).load(brandID, productPhotos: customPhotos, client: client, logger: logger)
         else { throw PermanentTaskError("the job's brand no longer exists") }
 

@@ -23,12 +23,12 @@ public struct GenerationJob: Sendable, Encodable {
     public let errorCode: String?
     public let errorMessage: String?
     public let productPhotoURLs: [String]?
-    public let productPhotoMode: String
+    public let productPhotoMode: ProductPhotoMode
     public let archetypeCode: String?
-    public let archetypeMode: String
+    public let archetypeMode: ArchetypeMode
     public let formats: [String]?
     public let selectedPainPoints: [String]?
-    public let insightSource: String
+    public let insightSource: InsightSource
     public let expectedAds: Int?
     public let archetypeInputs: JSONValue?
     public let deadlineAt: Date?

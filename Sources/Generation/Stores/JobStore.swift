@@ -22,9 +22,9 @@ public struct JobStore: Sendable {
             status: JobStatus(rawValue: try c[6].decode(String.self)) ?? .queued, prompt: try c[7].decode(String?.self),
             params: JSONValue(storedText: try c[8].decode(String?.self)), tokensCost: try c[9].decode(Int64?.self), ledgerID: try c[10].decode(Int64?.self),
             errorCode: try c[11].decode(String?.self), errorMessage: try c[12].decode(String?.self),
-            productPhotoURLs: try c[13].decode([String]?.self), productPhotoMode: try c[14].decode(String.self),
-            archetypeCode: try c[15].decode(String?.self), archetypeMode: try c[16].decode(String.self), formats: try c[17].decode([String]?.self),
-            selectedPainPoints: try c[18].decode([String]?.self), insightSource: try c[19].decode(String.self),
+            productPhotoURLs: try c[13].decode([String]?.self), productPhotoMode: ProductPhotoMode(rawValue: try c[14].decode(String.self)) ?? .brand,
+            archetypeCode: try c[15].decode(String?.self), archetypeMode: ArchetypeMode(rawValue: try c[16].decode(String.self)) ?? .single, formats: try c[17].decode([String]?.self),
+            selectedPainPoints: try c[18].decode([String]?.self), insightSource: InsightSource(rawValue: try c[19].decode(String.self)) ?? .auto,
             expectedAds: try c[20].decode(Int?.self), archetypeInputs: JSONValue(storedText: try c[21].decode(String?.self)), deadlineAt: try c[22].decode(Date?.self))
     }
 
@@ -99,7 +99,8 @@ public struct JobStore: Sendable {
                 archetype_code, archetype_mode, formats, selected_pain_points, insight_source, expected_ads, archetype_inputs,
                 idempotency_key, request_fingerprint, deadline_at)
             VALUES (\(id), \(userID), \(plan.brandID), 'QUEUED', \(prompt), \(paramsJSON)::jsonb, \(price), \(plan.photoURLs),
-                \(plan.photoMode), \(plan.archetypeCode), \(plan.archetypeMode), \(plan.formats), \(plan.painPoints), \(plan.insightSource),
+                \(plan.photoMode.rawValue), \(plan.archetypeCode), \(plan.archetypeMode.rawValue), \(plan.formats), \(plan.painPoints),
+                \(plan.insightSource.rawValue),
                 \(plan.variants.count), \(inputsJSON)::jsonb, \(idempotencyKey), \(fingerprint), now() + make_interval(secs => \(Double(deadline.components.seconds))))
             """, logger: logger)
     }
