@@ -95,7 +95,9 @@ public struct AuthService: Sendable {
         guard trimmedCode.count == 6, trimmedCode.allSatisfy(\.isASCIIDigit) else {
             throw AppError.validation(["code": "must be 6 digits"])
         }
-        let failuresKey = "otp-wrong:email:\(email)"
+        // Per email and client: guesses at one address are bounded, and a stranger's wrong codes
+        // cannot lock its owner out (the per-email request limit bounds guesses across clients).
+        let failuresKey = "otp-wrong:email:\(email):\(origin.ipAddress ?? "-")"
         let found = try await client.withConnection { connection -> OTPStore.Challenge? in
             if let ip = origin.ipAddress {
                 try await limiter.hit("verify:ip:\(ip)", limit: settings.verifyAttemptsPerIPPerHour, window: .seconds(3600), on: connection, logger: logger)

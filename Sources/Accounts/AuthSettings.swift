@@ -8,7 +8,7 @@ public struct AuthSettings: Sendable {
     public var codeRequestsPerEmailPerHour = 10
     /// Code requests per client IP per hour.
     public var codeRequestsPerIPPerHour = 30
-    /// Wrong codes per email per hour, across all of its codes (each code also allows only 5).
+    /// Wrong codes per email and client per hour, across all of its codes (each code also allows only 5).
     public var wrongCodesPerEmailPerHour = 10
     /// Verify attempts per client IP per hour.
     public var verifyAttemptsPerIPPerHour = 60

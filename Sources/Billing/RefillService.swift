@@ -40,7 +40,7 @@ public struct RefillService: Sendable {
         return entry
     }
 
-    /// RefillService every due account, a batch at a time, each in its own transaction, so a crash
+    /// Refills every due account, a batch at a time, each in its own transaction, so a crash
     /// half-way loses nothing: refilled accounts are no longer due, the rest still are.
     /// Returns how many refills were made.
     public func refillDueAccounts(client: PostgresClient, batchSize: Int = 100, logger: Logger) async throws -> Int {

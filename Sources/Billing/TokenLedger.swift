@@ -16,7 +16,9 @@ public struct TokenLedger: Sendable {
         on connection: PostgresConnection, logger: Logger
     ) async throws -> LedgerEntry {
         // The one gate for every caller: `-delta` below and `balance + delta` in SQL stay in range.
-        guard Bounds.tokens(delta) != nil else { throw AppError.validation(["delta": "must be within ±\(Bounds.maxTokens) tokens"]) }
+        guard delta.magnitude <= UInt64(Bounds.maxLedgerDelta) else {
+            throw AppError.validation(["delta": "must be within ±\(Bounds.maxLedgerDelta) tokens"])
+        }
         // One statement does the common case: lock the account, insert the row with the new
         // balance unless it would go negative or the operation already happened, update the
         // balance. It returns nothing in the two uncommon cases, told apart below.

@@ -12,6 +12,12 @@ public enum Bounds {
     /// sums and products of a few such amounts cannot overflow.
     public static let maxTokens: Int64 = 1_000_000_000
 
+    /// The largest movement the ledger itself accepts in one entry. Wider than `maxTokens`, which
+    /// bounds what a caller may ask for: a refill that expires tokens above a rollover cap may
+    /// move more than a caller could, and must not be refused (it would stall every refill
+    /// after it). Far enough from `Int64.max` that `-delta` and `balance + delta` stay in range.
+    public static let maxLedgerDelta: Int64 = 1_000_000_000_000_000
+
     /// Seeds round-trip through JSON (`generation_job.params`), where integers above 2^53 lose
     /// precision and come back as doubles; the seed range stays exactly representable.
     public static let maxSeed: UInt64 = (1 << 53) - 1

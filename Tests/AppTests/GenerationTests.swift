@@ -331,6 +331,16 @@ struct GenerationContext: Sendable {
             await consumer.value
             let again = try await hub.watch(jobID: jobID, userID: ann)
             await hub.stopWatching(again.id)
+
+            // A stream whose response never started (the client left at once) gives its slot back.
+            var quick = JobEventHub.Limits(perUser: 1, total: 10)
+            quick.pollInterval = .milliseconds(50)
+            quick.startDeadline = .milliseconds(200)
+            let reaping = JobEventHub(jobs: jobs, limits: quick, logger: db.logger)
+            _ = try await reaping.watch(jobID: jobID, userID: cy)
+            await #expect(throws: AppError.self) { _ = try await reaping.watch(jobID: jobID, userID: cy) }
+            let reclaimed = try await db.eventually(timeout: .seconds(5)) { (try? await reaping.watch(jobID: jobID, userID: cy)) != nil }
+            #expect(reclaimed)
         }
     }
 

@@ -64,6 +64,13 @@ import Glibc
                 #expect(status.0 == .unsupportedMediaType, "\(type)")
                 #expect(status.1 == "UNSUPPORTED_MEDIA_TYPE")
             }
+            // The router skips empty segments; the rule must see the same route.
+            for path in ["//api/v1/auth/otp/verify", "/api//v1/auth/otp/verify", "/api/v1//auth/otp/verify"] {
+                let status = try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "text/plain", .contentLength: String(body.utf8.count)], body: ByteBuffer(string: body)
+                ) { $0.status }
+                #expect(status == .unsupportedMediaType, "\(path)")
+            }
             let undeclared = try await client.execute(
                 uri: "/api/v1/auth/otp", method: .post, headers: [.contentLength: "30"], body: ByteBuffer(string: #"{"email":"a@example.com"}     "#)
             ) { $0.status }

@@ -12,7 +12,11 @@ public struct APIRequestDecoder: RequestDecoder {
     }
 
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
-        let data = Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        try Self.decode(type, from: Data(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
+    }
+
+    /// The same for a body already read (routes that also fingerprint the bytes).
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.dataCorrupted(let detail) where detail.codingPath.isEmpty {

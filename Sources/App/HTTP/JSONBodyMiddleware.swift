@@ -12,9 +12,12 @@ struct JSONBodyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths whose body is not JSON from a browser: provider callbacks check their own
     /// signatures over the raw bytes, and the asset upload is a multipart form.
     static func expectedMediaType(method: HTTPRequest.Method, path: String) -> String? {
-        guard path.hasPrefix("/api/v1/"), [.post, .put, .patch, .delete].contains(method) else { return nil }
-        if path == "/api/v1/webhooks/stripe" || path == "/api/v1/workflows/callback" { return nil }
-        if method == .post, path.hasPrefix("/api/v1/brands/"), path.hasSuffix("/assets") { return "multipart/form-data" }
+        // Segments as the router sees them: it skips empty ones, so `//api//v1/…` is the same route.
+        let segments = path.split(separator: "/").map(String.init)
+        guard segments.starts(with: ["api", "v1"]), [.post, .put, .patch, .delete].contains(method) else { return nil }
+        let route = segments.dropFirst(2)
+        if route.elementsEqual(["webhooks", "stripe"]) || route.elementsEqual(["workflows", "callback"]) { return nil }
+        if method == .post, route.count == 3, route.first == "brands", route.last == "assets" { return "multipart/form-data" }
         return "application/json"
     }
 

@@ -24,7 +24,7 @@ struct GenerationRoutes: Sendable {
         let group = router.group("api/v1/generation-jobs", context: AuthenticatedContext.self)
         group.post { request, context -> EditedResponse<JobDetail> in
             let raw = try await request.body.collect(upTo: 1 << 20)
-            let body = try JSONDecoder().decode(CreateJobRequest.self, from: Data(buffer: raw))
+            let body = try APIRequestDecoder.decode(CreateJobRequest.self, from: Data(buffer: raw))
             let created = try await jobs.create(
                 userID: context.identity.user.id, request: body, fingerprint: JobService.fingerprint(of: Data(buffer: raw)), idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!], logger: context.logger)
             var headers: HTTPFields = [.location: "/api/v1/generation-jobs/\(created.detail.job.id.uuidString.lowercased())"]
@@ -64,6 +64,7 @@ struct GenerationRoutes: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { [jobs, events, logger = context.logger] writer in
+                    await events.begin(watchID)
                     do {
                         try await JobEventStream(jobs: jobs, jobID: id, userID: userID, changes: changes, logger: logger).write(to: &writer)
                     } catch {

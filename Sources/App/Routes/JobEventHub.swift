@@ -11,6 +11,9 @@ public actor JobEventHub {
         public var perUser: Int
         public var total: Int
         public var pollInterval: Duration = .milliseconds(500)
+        /// How long a reserved stream may wait for its response body to start before the slot
+        /// is reclaimed (a client that left before the headers never runs its cleanup).
+        public var startDeadline: Duration = .seconds(10)
 
         public init(perUser: Int, total: Int) {
             self.perUser = perUser
@@ -22,7 +25,12 @@ public actor JobEventHub {
         let jobID: UUID
         let userID: UUID
         let wake: AsyncStream<Void>.Continuation
+        let created = ContinuousClock.now
+        /// Set when the response body starts streaming; a stream whose client left before that
+        /// never runs its cleanup, so the poller reclaims it.
+        var begun = false
     }
+
 
     private let jobs: JobService
     private let limits: Limits
@@ -52,6 +60,11 @@ public actor JobEventHub {
         return (id, stream)
     }
 
+    /// The response body started: the stream will stop itself when it ends.
+    public func begin(_ id: UUID) {
+        watchers[id]?.begun = true
+    }
+
     public func stopWatching(_ id: UUID) {
         watchers.removeValue(forKey: id)?.wake.finish()
         if watchers.isEmpty {
@@ -63,6 +76,10 @@ public actor JobEventHub {
 
     private func poll() async {
         while !Task.isCancelled, !watchers.isEmpty {
+            for (id, watcher) in watchers where !watcher.begun && ContinuousClock.now - watcher.created > limits.startDeadline {
+                stopWatching(id)
+            }
+            if watchers.isEmpty { return }
             let ids = Array(Set(watchers.values.map(\.jobID)))
             do {
                 let now = try await jobs.progressFingerprints(ids, logger: logger)
