@@ -70,7 +70,7 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
     ).register(on: router)
     if let local = outside.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
     GenerationRoutes(
-        jobs: jobs, client: dependencies.client,
+        jobs: jobs,
         callbacks: configuration.n8n == nil ? nil : N8NCallbacks(client: dependencies.client, blobs: outside.blobs, fetcher: outside.fetcher),
         events: JobEventHub(
             jobs: jobs, limits: .init(perUser: configuration.eventStreamsPerUser, total: configuration.eventStreamsTotal), logger: dependencies.logger)

@@ -112,6 +112,11 @@ public struct JobService: Sendable {
         return try rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
     }
 
+    /// The active archetypes with their workflows and formats, as the job form offers them.
+    public func archetypes(logger: Logger) async throws -> [WorkflowStore.ArchetypeListing] {
+        try await client.withConnection { try await WorkflowStore().archetypes(on: $0, logger: logger) }
+    }
+
     public func detail(_ id: UUID, userID: UUID, logger: Logger) async throws -> JobDetail {
         try await client.withConnection { connection in
             guard let job = try await jobs.job(id, userID: userID, on: connection, logger: logger) else { throw AppError.notFound("Generation job") }

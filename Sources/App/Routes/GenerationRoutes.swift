@@ -12,13 +12,12 @@ import Signing
 /// `/api/v1/archetypes`, `/api/v1/generation-jobs` and `/api/v1/ad-images`.
 struct GenerationRoutes: Sendable {
     let jobs: JobService
-    let client: PostgresClient
     let callbacks: N8NCallbacks?
     let events: JobEventHub
 
     func register(on router: Router<AppRequestContext>) {
         router.get("api/v1/archetypes") { _, context -> [WorkflowStore.ArchetypeListing] in
-            try await client.withConnection { try await WorkflowStore().archetypes(on: $0, logger: context.logger) }
+            try await jobs.archetypes(logger: context.logger)
         }
 
         let group = router.group("api/v1/generation-jobs", context: AuthenticatedContext.self)
