@@ -61,9 +61,7 @@ extension PlanEdit {
         if !CatalogCode.isValid(code) { problems["plan_code"] = CatalogCode.rule }
         if !(0...Bounds.maxTokens).contains(monthlyTokens) { problems["monthly_tokens"] = "must be 0 to \(Bounds.maxTokens)" }
         if !(0...Bounds.maxTokens).contains(rolloverCap ?? 0) { problems["rollover_cap"] = "must be 0 to \(Bounds.maxTokens)" }
-        if displayName.count > 100 { problems["display_name"] = "must be at most 100 characters" }
-        if !(0...1_000_000).contains(sortOrder ?? 0) { problems["sort_order"] = "must be 0 to 1000000" }
-        if displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
+        CatalogCode.checkListing(displayName: displayName, sortOrder: sortOrder, into: &problems)
         return problems
     }
 }
@@ -73,9 +71,7 @@ extension TopupEdit {
         var problems: [String: String] = [:]
         if !CatalogCode.isValid(sku) { problems["topup_sku"] = CatalogCode.rule }
         if !(1...Bounds.maxTokens).contains(tokensAmount) { problems["tokens_amount"] = "must be 1 to \(Bounds.maxTokens)" }
-        if displayName.count > 100 { problems["display_name"] = "must be at most 100 characters" }
-        if !(0...1_000_000).contains(sortOrder ?? 0) { problems["sort_order"] = "must be 0 to 1000000" }
-        if displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
+        CatalogCode.checkListing(displayName: displayName, sortOrder: sortOrder, into: &problems)
         return problems
     }
 }
@@ -99,6 +95,13 @@ extension PricingRuleEdit {
 /// Plan codes and top-up SKUs: `FREE`, `TOPUP_500`, …
 enum CatalogCode {
     static let rule = "use 1 to 32 of A-Z, 0-9 and _"
+
+    /// What plans and top-ups share: a shown name and a place in the list.
+    static func checkListing(displayName: String, sortOrder: Int?, into problems: inout [String: String]) {
+        if displayName.count > 100 { problems["display_name"] = "must be at most 100 characters" }
+        if !(0...1_000_000).contains(sortOrder ?? 0) { problems["sort_order"] = "must be 0 to 1000000" }
+        if displayName.trimmingWhitespace().isEmpty { problems["display_name"] = "is required" }
+    }
 
     static func isValid(_ code: String) -> Bool {
         (1...32).contains(code.count) && code.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
