@@ -24,7 +24,7 @@ enum RenderBenchmark {
         print("")
         print("render benchmark (problem_solution, split template, one core: VIPS_CONCURRENCY=\(ProcessInfo.processInfo.environment["VIPS_CONCURRENCY"] ?? "default"))")
         for format in [AdFormat.square, .story] {
-            let request = RenderRequest(archetype: "problem_solution", format: format, kit: kit, copy: copy, seed: 0, template: "split")
+            let request = RenderRequest(archetype: "problem_solution", format: format, kit: kit, copy: copy, seed: 0, template: .split)
             let first = try await BuiltinRenderer().render(request)
             let started = ContinuousClock.now
             for _ in 0..<rounds { _ = try await BuiltinRenderer().render(request) }

@@ -136,13 +136,13 @@ public struct BrandStore: Sendable {
     public func finishStep(
         _ id: UUID, _ step: ExtractionStep, error: String?, evidence: [String: String] = [:], on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let status = error == nil ? "ok" : "error"
+        let status: StepStatus = error == nil ? .ok : .error
         let patch = Self.evidencePatch(evidence)
         // Column names come from the closed enum, never from input.
         try await connection.query(
             """
             UPDATE brand_extraction_status SET
-                \(unescaped: step.rawValue)_status = \(status), \(unescaped: step.rawValue)_error = \(error),
+                \(unescaped: step.rawValue)_status = \(status.rawValue), \(unescaped: step.rawValue)_error = \(error),
                 evidence = evidence || \(patch)::jsonb
             WHERE brand_id = \(id)
             """, logger: logger)
@@ -180,7 +180,9 @@ public struct BrandStore: Sendable {
         guard let row = rows.first?.makeRandomAccess() else { return nil }
         var steps: [ExtractionStep: ExtractionStatus.StepState] = [:]
         for (index, step) in [ExtractionStep.fonts, .colors, .logo, .hero, .insights].enumerated() {
-            steps[step] = .init(status: try row[index * 2].decode(String.self), error: try row[index * 2 + 1].decode(String?.self))
+            // A value the enum does not know (written by hand) reads as `error`, never as a trap.
+            let status = StepStatus(rawValue: try row[index * 2].decode(String.self)) ?? .error
+            steps[step] = .init(status: status, error: try row[index * 2 + 1].decode(String?.self))
         }
         return ExtractionStatus(
             steps: steps, crawledAt: try row[10].decode(Date?.self), crawlError: try row[11].decode(String?.self), updatedAt: try row[12].decode(Date.self))

@@ -92,7 +92,7 @@ public struct VariantRunner: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let copyJSON = String(decoding: try encoder.encode(copy), as: UTF8.self)
         var preflight = try JSONSerialization.jsonObject(with: try encoder.encode(ad.preflight)) as? [String: Any] ?? [:]
-        preflight["template"] = ad.template
+        preflight["template"] = ad.template.rawValue
         let preflightJSON = String(decoding: try JSONSerialization.data(withJSONObject: preflight, options: [.sortedKeys]), as: UTF8.self)
         let recorded = try await AdImageRecorder(blobs: blobs).record(
             ad.data, format: ad.format, width: ad.width, height: ad.height, variant: variant, job: job, copyJSON: copyJSON,

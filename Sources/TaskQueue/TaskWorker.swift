@@ -6,36 +6,6 @@ import Metrics
 public import PostgresNIO
 public import ServiceLifecycle
 
-/// Settings of one worker process.
-public struct WorkerConfiguration: Sendable {
-    /// Names this process in `queue_task.worker_id`.
-    public var workerID: String
-    /// How long an idle worker sleeps when no notification arrives.
-    public var pollInterval: Duration
-    /// How long running tasks may take to finish after a shutdown request before they are
-    /// interrupted and handed back.
-    public var gracePeriod: Duration
-    /// How often leases are checked for dead workers and depth gauges refreshed.
-    public var maintenanceInterval: Duration
-    /// The most tasks one claim takes.
-    public var claimBatch: Int
-
-    public init(
-        workerID: String = WorkerConfiguration.defaultWorkerID(), pollInterval: Duration = .seconds(1),
-        gracePeriod: Duration = .seconds(20), maintenanceInterval: Duration = .seconds(5), claimBatch: Int = 64
-    ) {
-        self.workerID = workerID
-        self.pollInterval = pollInterval
-        self.gracePeriod = gracePeriod
-        self.maintenanceInterval = maintenanceInterval
-        self.claimBatch = claimBatch
-    }
-
-    public static func defaultWorkerID() -> String {
-        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-    }
-}
-
 /// Claims due tasks, runs them with their handlers, keeps their leases alive, retries or fails
 /// them, and rescues the tasks of workers that died. Any number of workers may share a database.
 public struct TaskWorker: Service {
@@ -44,9 +14,9 @@ public struct TaskWorker: Service {
     let configuration: WorkerConfiguration
     let logger: Logger
     let store = TaskStore()
-    private let state = WorkerState()
-    private let doorbell = Doorbell()
-    private let completions = CompletionBuffer()
+    let state = WorkerState()
+    let doorbell = Doorbell()
+    let completions = CompletionBuffer()
 
     public init(client: PostgresClient, registry: TaskRegistry, configuration: WorkerConfiguration = .init(), logger: Logger) {
         self.client = client
@@ -184,115 +154,6 @@ public struct TaskWorker: Service {
         }
         Counter(label: "blumpo_task_failures_total", dimensions: [("kind", task.kind)]).increment()
         logger.error("task failed for good", metadata: ["error": "\(error)", "attempt": "\(task.attempt)"])
-    }
-
-    // MARK: Background loops
-
-    /// Writes completions in batches until cancelled; see `CompletionBuffer`.
-    private func writeCompletions() async {
-        while !Task.isCancelled {
-            await completions.doorbell.wait(timeout: .milliseconds(100))
-            await flushCompletions()
-        }
-    }
-
-    private func flushCompletions() async {
-        let batch = completions.takeAll()
-        guard !batch.isEmpty else { return }
-        do {
-            let written = try await client.withConnection { connection in
-                try await store.complete(batch, workerID: configuration.workerID, on: connection, logger: logger)
-            }
-            for (kind, tasks) in Dictionary(grouping: batch, by: \.kind) {
-                Counter(label: "blumpo_tasks_completed_total", dimensions: [("kind", kind)])
-                    .increment(by: tasks.count { written.contains($0.id) })
-            }
-            for task in batch where !written.contains(task.id) {
-                logger.warning("task outcome refused: this worker no longer holds the task", metadata: ["task.id": "\(task.id)"])
-            }
-        } catch {
-            completions.putBack(batch)
-            logger.warning("recording completions failed; will retry", metadata: ["error": "\(error)"])
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-    }
-
-    /// LISTEN wakes the claim loop the moment a task is enqueued anywhere.
-    private func listenForNewTasks() async {
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: TaskStore.notificationChannel) { notifications in
-                        for try await _ in notifications { doorbell.ring() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("task notifications interrupted; polling until they resume", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
-    }
-
-    /// Renews the leases of running tasks and interrupts those that were lost or cancelled.
-    private func keepLeasesAlive() async {
-        let shortestLease = registry.kinds.compactMap { registry.entry($0)?.options.lease }.min() ?? .seconds(30)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: shortestLease / 3)
-            let byKind = Dictionary(grouping: state.runningTasks, by: \.kind)
-            for (kind, tasks) in byKind {
-                guard let lease = registry.entry(kind)?.options.lease else { continue }
-                do {
-                    let (renewed, cancelRequested) = try await client.withConnection { connection in
-                        try await store.heartbeat(tasks, lease: lease, workerID: configuration.workerID, on: connection, logger: logger)
-                    }
-                    for task in tasks where !renewed.contains(task.id) { state.interrupt(task.id, because: .leaseLost) }
-                    for id in cancelRequested { state.interrupt(id, because: .cancelRequested) }
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("lease renewal failed", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-    }
-
-    /// Rescues tasks of dead workers and refreshes the depth gauges.
-    private func maintain() async {
-        while !Task.isCancelled {
-            do {
-                try await rescueExpiredLeases()
-                try await client.withConnection { connection in
-                    for (kind, state, count) in try await store.depth(on: connection, logger: logger) {
-                        Gauge(label: "blumpo_queue_depth", dimensions: [("kind", kind), ("state", state)]).record(count)
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: configuration.maintenanceInterval)
-        }
-    }
-
-    private func rescueExpiredLeases() async throws {
-        let expired = try await client.withConnection { connection in
-            try await store.expiredLeases(limit: 100, on: connection, logger: logger)
-        }
-        for task in expired {
-            var logger = self.logger
-            logger[metadataKey: "task.id"] = "\(task.id)"
-            logger[metadataKey: "task.kind"] = "\(task.kind)"
-            if task.isLastAttempt(registry.entry(task.kind)?.options) {
-                try await client.transaction(logger: logger) { connection in
-                    guard try await store.failExpired(task, on: connection, logger: logger) else { return }
-                    try await registry.entry(task.kind)?.finalFailure(task, "lease expired on the last attempt", connection, logger)
-                    logger.error("task failed for good: its worker died on the last attempt")
-                }
-            } else if try await client.withConnection({ try await store.rescue(task, on: $0, logger: logger) }) {
-                logger.warning("task rescued: its worker stopped answering")
-                doorbell.ring()
-            }
-        }
     }
 
     // MARK: Shutdown

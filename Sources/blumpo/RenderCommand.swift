@@ -40,13 +40,17 @@ struct RenderCommand: AsyncParsableCommand {
         guard let imageFormat = ImageFormat(rawValue: output.uppercased() == "JPG" ? "JPEG" : output.uppercased()) else {
             throw ValidationError("unknown output \(output)")
         }
+        let forced = try template.map { name in
+            guard let forced = AdTemplate(rawValue: name), AdTemplate.seeded.contains(forced) else { throw ValidationError("unknown template \(name)") }
+            return forced
+        }
         let (kit, insights, painPoints, inputs) = try await loadBrand()
         let copy = CopyWriter().write(
             archetype: archetype, brandName: kit.name, insights: insights, painPoints: painPoints, inputs: inputs, formatCode: adFormat.code, seed: seed)
         let ad = try await BuiltinRenderer().render(
-            RenderRequest(archetype: archetype, format: adFormat, kit: kit, copy: copy, seed: seed, output: imageFormat, template: template))
+            RenderRequest(archetype: archetype, format: adFormat, kit: kit, copy: copy, seed: seed, output: imageFormat, template: forced))
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let path = "\(out)/\(archetype)-\(adFormat.code)-\(ad.template).\(imageFormat.fileExtension)"
+        let path = "\(out)/\(archetype)-\(adFormat.code)-\(ad.template.rawValue).\(imageFormat.fileExtension)"
         try ad.data.write(to: URL(fileURLWithPath: path))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

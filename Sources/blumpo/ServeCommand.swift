@@ -15,9 +15,9 @@ import Glibc
 #endif
 
 /// `blumpo serve`: the web app and API (and, as later roles land, workers and the scheduler).
-struct Serve: AsyncParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the web app and API on BLUMPO_HOST:BLUMPO_PORT (migrates first unless told not to).")
+        commandName: "serve", abstract: "Serve the web app and API on BLUMPO_HOST:BLUMPO_PORT (migrates first unless told not to).")
 
     @Flag(name: .long, inversion: .prefixedNo, help: "Apply pending migrations before serving.")
     var migrate = true

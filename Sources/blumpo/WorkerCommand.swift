@@ -10,9 +10,9 @@ import TaskQueue
 import UnixSignals
 
 /// `blumpo worker`: runs queued tasks and the scheduler, no HTTP.
-struct Worker: AsyncParsableCommand {
+struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run background workers and the scheduler only (start more of these to scale out).")
+        commandName: "worker", abstract: "Run background workers and the scheduler only (start more of these to scale out).")
 
     @Flag(name: .long, inversion: .prefixedNo, help: "Also run the periodic scheduler.")
     var scheduler = true

@@ -25,7 +25,7 @@ struct ExtractedBrand {
     var rawInsights: [String: Any] { (try? JSONSerialization.jsonObject(with: Data((detail.insights?.raw ?? "{}").utf8))) as? [String: Any] ?? [:] }
 
     func error(_ step: ExtractionStep) -> String? { status.steps[step]?.error }
-    func stepStatus(_ step: ExtractionStep) -> String? { status.steps[step]?.status }
+    func stepStatus(_ step: ExtractionStep) -> StepStatus? { status.steps[step]?.status }
 
     /// The evidence `source_url`s of a list (hero, photos), as paths relative to the site.
     func sources(_ key: String) -> [String] {

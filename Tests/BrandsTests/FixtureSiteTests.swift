@@ -19,7 +19,7 @@ import Testing
             #expect(kit.sources("photos") == ["/generated/1200x800/4a2fd0.png"])
             #expect(kit.brand.heroPhotos?.count == 2)
             #expect(kit.brand.photos?.count == 1)
-            for step in ExtractionStep.allCases { #expect(kit.stepStatus(step) == "ok", "\(step)") }
+            for step in ExtractionStep.allCases { #expect(kit.stepStatus(step) == .ok, "\(step)") }
             #expect(kit.status.overall == "ok")
 
             // Re-hosted: the logo is a PNG of the original's size, photos are WEBP.
@@ -92,7 +92,7 @@ import Testing
             #expect(kit.logoEvidence()?.source == "/generated/300x90/0f766e.png")
             #expect(kit.logoEvidence()?.method == "header-img")
             #expect(kit.brand.colors?.first == "#0F766E")
-            #expect(kit.stepStatus(.hero) == "error")
+            #expect(kit.stepStatus(.hero) == .error)
             #expect(kit.error(.hero) == "no hero image or photo found on the site")
             #expect(kit.status.overall == "partial")
         }
@@ -103,7 +103,7 @@ import Testing
             #expect(kit.brand.name == "Harbor Dental Clinic")
             #expect(kit.logoEvidence()?.source == "/generated/500x500/2a6f97.png")
             #expect(kit.logoEvidence()?.method == "json-ld")
-            #expect(kit.stepStatus(.logo) == "ok")
+            #expect(kit.stepStatus(.logo) == .ok)
             #expect(kit.error(.fonts) == "no font-family declarations or web fonts found on the site")
             #expect(kit.error(.colors) == "no colours found in the site's markup, stylesheets or manifest")
             #expect(kit.insights.targetCustomer == "the whole family")

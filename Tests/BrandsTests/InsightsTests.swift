@@ -23,7 +23,7 @@ import Testing
         let client = OpenAICompatibleClient(
             settings: LLMSettings(baseURL: llm.baseURL, apiKey: "test-key", model: "gpt-test"), http: .shared, logger: Logger(label: "test"))
         try await extractFixture("saas", llm: client) { kit, _ in
-            #expect(kit.stepStatus(.insights) == "ok")
+            #expect(kit.stepStatus(.insights) == .ok)
             #expect(kit.insights.industry == "Project management software")
             #expect(kit.insights.competitors == ["Asana", "Jira"])
             #expect(kit.insights.insTriggerEvents == ["Team goes remote"])
@@ -75,9 +75,9 @@ import Testing
         settings.maxAttempts = 2
         let client = OpenAICompatibleClient(settings: settings, http: .shared, logger: Logger(label: "test"))
         try await extractFixture("saas", llm: client) { kit, _ in
-            #expect(kit.stepStatus(.insights) == "error")
+            #expect(kit.stepStatus(.insights) == .error)
             #expect(kit.error(.insights)?.contains("HTTP 429") == true)
-            #expect(kit.stepStatus(.colors) == "ok")
+            #expect(kit.stepStatus(.colors) == .ok)
             #expect(llm.requests().count == 2)
         }
     }

@@ -74,14 +74,14 @@ extension ImageCodec {
 
     @Test func seedsChooseBetweenTwoDifferentTemplates() async throws {
         let kit = try TestKit.kit()
-        var templates: Set<String> = []
+        var templates: Set<AdTemplate> = []
         var images: Set<Data> = []
         for seed in UInt64(0)..<2 {
             let ad = try await BuiltinRenderer().render(RenderRequest(archetype: "value_proposition", format: .square, kit: kit, copy: TestKit.copy, seed: seed))
             templates.insert(ad.template)
             images.insert(ad.data)
         }
-        #expect(templates == ["split", "poster"])
+        #expect(templates == [.split, .poster])
         #expect(images.count == 2)
     }
 

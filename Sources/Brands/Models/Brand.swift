@@ -53,10 +53,15 @@ public enum ExtractionStep: String, Sendable, Codable, CaseIterable {
     case fonts, colors, logo, hero, insights
 }
 
+/// A step's `<step>_status` column: `pending` until the step ends, then `ok` or `error`.
+public enum StepStatus: String, Sendable, Codable {
+    case pending, ok, error
+}
+
 /// `brand_extraction_status` as the API shows it.
 public struct ExtractionStatus: Sendable, Encodable {
     public struct StepState: Sendable, Encodable {
-        public let status: String
+        public let status: StepStatus
         public let error: String?
     }
     public let steps: [ExtractionStep: StepState]
@@ -66,10 +71,10 @@ public struct ExtractionStatus: Sendable, Encodable {
 
     /// `pending` while any step is pending, `error` when every step failed, `partial` when some did, else `ok`.
     public var overall: String {
-        let states = ExtractionStep.allCases.map { steps[$0]?.status ?? "pending" }
-        if states.contains("pending") { return "pending" }
-        if states.allSatisfy({ $0 == "error" }) { return "error" }
-        return states.contains("error") ? "partial" : "ok"
+        let states = ExtractionStep.allCases.map { steps[$0]?.status ?? .pending }
+        if states.contains(.pending) { return "pending" }
+        if states.allSatisfy({ $0 == .error }) { return "error" }
+        return states.contains(.error) ? "partial" : "ok"
     }
 
     enum CodingKeys: String, CodingKey {
@@ -88,7 +93,7 @@ public struct ExtractionStatus: Sendable, Encodable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(overall, forKey: Key(stringValue: "overall"))
         for step in ExtractionStep.allCases {
-            try container.encode(steps[step]?.status ?? "pending", forKey: Key(stringValue: "\(step.rawValue)_status"))
+            try container.encode(steps[step]?.status ?? .pending, forKey: Key(stringValue: "\(step.rawValue)_status"))
             try container.encode(steps[step]?.error, forKey: Key(stringValue: "\(step.rawValue)_error"))
         }
         try container.encode(crawledAt, forKey: Key(stringValue: "crawled_at"))

@@ -6,7 +6,7 @@ import Imaging
 /// Lays out and draws one ad in one template, measuring what the preflight needs as it goes.
 struct AdComposer {
     let request: RenderRequest
-    let template: String
+    let template: AdTemplate
     let attempt: Int
     /// What was drawn, in order.
     let recorder = OperationRecorder()
@@ -33,11 +33,11 @@ struct AdComposer {
         var alignment = RasterImage.Alignment.centre
 
         if isMeme {
-            if let photo, template != "plain" {
+            if let photo, template != .plain {
                 canvas = try canvas.drawing(try .cover(photo, width: width, height: height), x: 0, y: 0)
                 recorder.add(.photo(x: 0, y: 0, width: width, height: height))
             }
-        } else if template == "split", let photo {
+        } else if template == .split, let photo {
             alignment = .left
             if width * 10 > height * 13 {
                 let photoWidth = width / 2
@@ -50,7 +50,7 @@ struct AdComposer {
                 recorder.add(.photo(x: 0, y: 0, width: width, height: photoHeight))
                 area = Box(x: 0, y: photoHeight + margin / 2, width: width, height: height - photoHeight - margin / 2).intersection(safe)
             }
-        } else if template == "poster" {
+        } else if template == .poster {
             let (ar, ag, ab) = palette.accent.channels
             canvas = try canvas.drawing(try .solid(width: width, height: max(8, height / 60), red: ar, green: ag, blue: ab), x: 0, y: 0)
             recorder.add(.rect(x: 0, y: 0, width: width, height: max(8, height / 60), rgb: [ar, ag, ab]))

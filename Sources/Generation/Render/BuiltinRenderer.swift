@@ -6,9 +6,6 @@ import NIOPosix
 /// kit and copy with libvips, checks it (preflight), and re-lays it out until it passes —
 /// seed's template, the other template, then a plain layout — so a broken ad never ships.
 public struct BuiltinRenderer: Sendable {
-    /// Visually different layouts every archetype can use.
-    public static let templates = ["split", "poster"]
-
     public init() {}
 
     public func render(_ request: RenderRequest) async throws -> RenderedAd {
@@ -16,9 +13,9 @@ public struct BuiltinRenderer: Sendable {
     }
 
     static func renderNow(_ request: RenderRequest) throws -> RenderedAd {
-        let seeded = templates[Int(request.seed % UInt64(templates.count))]
-        let first = request.template.flatMap { templates.contains($0) ? $0 : nil } ?? seeded
-        let order = [first] + templates.filter { $0 != first } + ["plain"]
+        let choices = AdTemplate.seeded
+        let first = request.template.flatMap { choices.contains($0) ? $0 : nil } ?? choices[Int(request.seed % UInt64(choices.count))]
+        let order = [first] + choices.filter { $0 != first } + [.plain]
         var problems: [String] = []
         for (index, template) in order.enumerated() {
             let composer = AdComposer(request: request, template: template, attempt: index + 1)

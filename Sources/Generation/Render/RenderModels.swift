@@ -57,6 +57,16 @@ public struct AdCopy: Sendable, Codable, Equatable {
 }
 
 /// One ad to render.
+/// A layout of the built-in renderer.
+public enum AdTemplate: String, Sendable, Codable, CaseIterable {
+    case split, poster
+    /// The fallback when neither seeded layout passes preflight.
+    case plain
+
+    /// The visually different layouts a seed chooses between.
+    public static let seeded: [AdTemplate] = [.split, .poster]
+}
+
 public struct RenderRequest: Sendable {
     public var archetype: String
     public var format: AdFormat
@@ -66,10 +76,10 @@ public struct RenderRequest: Sendable {
     public var seed: UInt64
     public var output: ImageFormat
     public var quality: Int
-    /// A template name (`split`, `poster`) to force instead of the seed's choice.
-    public var template: String?
+    /// A layout to force instead of the seed's choice.
+    public var template: AdTemplate?
 
-    public init(archetype: String, format: AdFormat, kit: BrandKit, copy: AdCopy, seed: UInt64, output: ImageFormat = .webp, quality: Int = 88, template: String? = nil) {
+    public init(archetype: String, format: AdFormat, kit: BrandKit, copy: AdCopy, seed: UInt64, output: ImageFormat = .webp, quality: Int = 88, template: AdTemplate? = nil) {
         self.archetype = archetype
         self.format = format
         self.kit = kit
@@ -87,7 +97,7 @@ public struct RenderedAd: Sendable {
     public let format: ImageFormat
     public let width: Int
     public let height: Int
-    public let template: String
+    public let template: AdTemplate
     public let preflight: PreflightReport
     /// The drawing steps of the layout that passed.
     public let operations: [DrawOperation]
