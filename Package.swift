@@ -58,6 +58,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Audit",
+            dependencies: [
+                "Core",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TaskQueue",
             dependencies: [
                 "Core", "Database",
@@ -71,7 +80,7 @@ let package = Package(
         .target(
             name: "Billing",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Signing",
+                "Core", "Audit", "Database", "TaskQueue", "Signing",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -157,7 +166,7 @@ let package = Package(
         .target(
             name: "Generation",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Billing", "Brands", "Storage", "Imaging", "Signing", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Audit", "Billing", "Brands", "Storage", "Imaging", "Signing", "Fetching", "LLM",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -187,7 +196,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage", "Fetching", "LLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -206,7 +215,7 @@ let package = Package(
         .executableTarget(
             name: "blumpo",
             dependencies: [
-                "App", "Accounts", "Billing", "Brands", "Core", "Database", "Generation", "Imaging", "Storage", "TaskQueue",
+                "App", "Accounts", "Audit", "Billing", "Brands", "Core", "Database", "Generation", "Imaging", "Storage", "TaskQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

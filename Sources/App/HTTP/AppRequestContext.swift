@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 public import Hummingbird
 import NIOCore
 
@@ -56,6 +57,9 @@ struct AdminContext: ChildRequestContext {
         coreContext = context.coreContext
         self.identity = identity
     }
+
+    /// The admin as the audit log names them.
+    var actor: AuditActor { AuditActor(id: identity.user.id, email: identity.user.email) }
 }
 
 extension Problem {
