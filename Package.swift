@@ -164,9 +164,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Library",
+            dependencies: [
+                "Core", "Database", "TaskQueue", "Audit", "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Generation",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Audit", "Billing", "Brands", "Storage", "Imaging", "Signing", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Audit", "Billing", "Brands", "Library", "Storage", "Imaging", "Signing", "Fetching", "LLM",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -196,7 +205,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Billing", "Brands", "Generation", "Library", "Signing", "Storage", "Fetching", "LLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -215,7 +224,7 @@ let package = Package(
         .executableTarget(
             name: "blumpo",
             dependencies: [
-                "App", "Accounts", "Audit", "Billing", "Brands", "Core", "Database", "Generation", "Imaging", "Storage", "TaskQueue",
+                "App", "Accounts", "Audit", "Billing", "Brands", "Core", "Database", "Generation", "Library", "Imaging", "Storage", "TaskQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

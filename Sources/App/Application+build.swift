@@ -4,6 +4,7 @@ public import Brands
 import Database
 public import Foundation
 import Generation
+import Library
 public import Hummingbird
 public import Logging
 public import PostgresNIO
@@ -68,6 +69,7 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
         brands: BrandService(client: dependencies.client, blobs: outside.blobs, limits: PlanBrandLimits()), client: dependencies.client,
         extractionsPerHour: configuration.extractionsPerUserPerHour
     ).register(on: router)
+    LibraryRoutes(library: LibraryService(client: dependencies.client, blobs: outside.blobs, baseURL: configuration.baseURL)).register(on: router)
     if let local = outside.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
     GenerationRoutes(
         jobs: jobs,

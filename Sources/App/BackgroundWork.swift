@@ -2,6 +2,7 @@ import Accounts
 import Billing
 import AsyncHTTPClient
 import Brands
+import Library
 public import Generation
 public import Logging
 public import PostgresNIO
@@ -35,6 +36,8 @@ public struct BackgroundWork: Sendable {
                 runner: VariantRunner(blobs: services.blobs, renderer: renderer ?? BuiltinRenderer(), n8n: services.n8n, llm: services.llm),
                 options: Self.options(RunVariant.defaultOptions, queue)))
         registry.register(SweepStaleJobs())
+        registry.register(PurgeBinnedImages(blobs: services.blobs))
+        registry.register(SyncBlobVisibility(blobs: services.blobs))
         self.registry = registry
         schedules = [
             PeriodicSchedule(
@@ -43,6 +46,8 @@ public struct BackgroundWork: Sendable {
                 name: "accounts.cleanup", cadence: .every(.seconds(3600)), task: try NewTask(kind: CleanUpSignInData.kind, payload: EmptyPayload())),
             PeriodicSchedule(
                 name: "generation.sweep", cadence: .every(.seconds(60)), task: try NewTask(kind: SweepStaleJobs.kind, payload: EmptyPayload())),
+            PeriodicSchedule(
+                name: "library.purge", cadence: .every(.seconds(600)), task: try NewTask(kind: PurgeBinnedImages.kind, payload: EmptyPayload())),
             PeriodicSchedule(
                 name: "billing.refill", cadence: .every(.seconds(300)), task: try NewTask(kind: RefillDueAccounts.kind, payload: EmptyPayload())),
         ]

@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Imaging
+import Library
 import Logging
 import PostgresNIO
 import Storage
@@ -26,9 +27,11 @@ struct AdImageRecorder {
         let url = try await blobs.put(data, key: key, contentType: format.contentType)
         do {
             try await client.transaction(logger: logger) { connection in
-                try await images.insertImage(
-                    id: variant.id, variant: variant, job: job, key: key.path, url: url, bytes: data.count, width: width, height: height,
-                    format: format.rawValue, copyJSON: copyJSON, preflightJSON: preflightJSON, title: title, on: connection, logger: logger)
+                let image = AdImageStore.NewImage(
+                    id: variant.id, jobID: job.id, userID: job.userID, brandID: job.brandID, workflowID: variant.workflowID,
+                    archetype: variant.archetypeCode, key: key.path, url: url, bytes: data.count, width: width, height: height,
+                    format: format.rawValue, copyJSON: copyJSON, preflightJSON: preflightJSON, title: title)
+                try await images.insert(image, on: connection, logger: logger)
                 guard try await variants.finish(variant.id, status: .succeeded, imageID: variant.id, on: connection, logger: logger) else {
                     throw VariantEnded()
                 }

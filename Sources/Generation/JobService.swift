@@ -8,6 +8,7 @@ public import Logging
 public import PostgresNIO
 public import Storage
 import TaskQueue
+import Library
 
 /// Generation jobs: validation, pricing, the token reservation and the variants' tasks in one
 /// transaction; reading jobs; cancelling.
@@ -126,6 +127,14 @@ public struct JobService: Sendable {
         }
     }
 
+    /// The owner opened the job: it is no longer "new".
+    public func markViewed(_ id: UUID, userID: UUID, logger: Logger) async throws -> JobDetail {
+        guard try await client.withConnection({ try await jobs.markViewed(id, userID: userID, on: $0, logger: logger) }) else {
+            throw AppError.notFound("Generation job")
+        }
+        return try await detail(id, userID: userID, logger: logger)
+    }
+
     /// Progress fingerprints of many jobs at once (see `JobStore.progressFingerprints`).
     public func progressFingerprints(_ ids: [UUID], logger: Logger) async throws -> [UUID: String] {
         try await client.withConnection { try await jobs.progressFingerprints(ids, on: $0, logger: logger) }
@@ -154,34 +163,5 @@ public struct JobService: Sendable {
             try await JobSettlement().finishIfDone(id, on: connection, logger: logger)
         }
         return try await detail(id, userID: userID, logger: logger)
-    }
-
-    public func images(userID: UUID, jobID: UUID?, brandID: UUID?, cursor: String?, limit: Int, logger: Logger) async throws -> Page<AdImage> {
-        let after = try Keyset(cursor: cursor)
-        let rows = try await client.withConnection {
-            try await adImages.images(userID: userID, jobID: jobID, brandID: brandID, after: after, limit: limit + 1, on: $0, logger: logger)
-        }
-        return Page(rows: rows, limit: limit) { ($0.createdAt, $0.id) }
-    }
-
-    public func image(_ id: UUID, userID: UUID, logger: Logger) async throws -> AdImage {
-        guard let image = try await client.withConnection({ try await adImages.image(id, userID: userID, on: $0, logger: logger) }) else {
-            throw AppError.notFound("Ad image")
-        }
-        return image
-    }
-
-    /// The image's bytes and a file name for the download, recording a `downloaded` event.
-    public func download(_ id: UUID, userID: UUID, source: String, logger: Logger) async throws -> (AdImage, Data, String) {
-        let image = try await image(id, userID: userID, logger: logger)
-        // The user waits: a blob store that does not answer is a 503 after a few seconds.
-        guard let key = try? BlobKey(image.storageKey), let data = try await withTimeout(.seconds(10), { [blobs] in try await blobs.get(key) }) else {
-            throw AppError.notFound("Ad image file")
-        }
-        try await client.withConnection { try await adImages.recordDownload(image, source: source, on: $0, logger: logger) }
-        let brandPart = (image.title ?? "ad").lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        let name = String(brandPart).split(separator: "-").joined(separator: "-")
-        let ext = key.path.split(separator: ".").last.map(String.init) ?? "webp"
-        return (image, data, "\(name.isEmpty ? "ad" : name)-\(id.uuidString.prefix(8).lowercased()).\(ext)")
     }
 }

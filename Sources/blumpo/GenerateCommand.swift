@@ -6,6 +6,7 @@ import Core
 import Database
 import Foundation
 import Generation
+import Library
 import Logging
 import PostgresNIO
 import Storage

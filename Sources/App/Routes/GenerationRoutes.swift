@@ -2,6 +2,7 @@ import Accounts
 import Core
 import Foundation
 import Generation
+import Library
 import HTTPTypes
 public import Hummingbird
 import NIOCore
@@ -55,6 +56,9 @@ struct GenerationRoutes: Sendable {
         group.post("{id}/cancel") { _, context -> JobDetail in
             try await jobs.cancel(try Self.id(context, "Generation job"), userID: context.identity.user.id, logger: context.logger)
         }
+        group.post("{id}/viewed") { _, context -> JobDetail in
+            try await jobs.markViewed(try Self.id(context, "Generation job"), userID: context.identity.user.id, logger: context.logger)
+        }
         group.get("{id}/events") { _, context -> Response in
             let id = try Self.id(context, "Generation job")
             let userID = context.identity.user.id
@@ -75,31 +79,6 @@ struct GenerationRoutes: Sendable {
         }
 
 
-        let images = router.group("api/v1/ad-images", context: AuthenticatedContext.self)
-        images.get { request, context -> Page<AdImage> in
-            let query = request.uri.queryParameters
-            let limit = try request.listLimit(default: 30, maximum: 100)
-            func uuid(_ name: String) throws -> UUID? {
-                guard let text = query[Substring(name)] else { return nil }
-                guard let id = UUID(uuidString: String(text)) else { throw AppError.validation([name: "must be an id"]) }
-                return id
-            }
-            return try await jobs.images(
-                userID: context.identity.user.id, jobID: try uuid("job_id"), brandID: try uuid("brand_id"), cursor: query["cursor"].map(String.init),
-                limit: limit, logger: context.logger)
-        }
-        images.get("{id}") { _, context -> AdImage in
-            try await jobs.image(try Self.id(context, "Ad image"), userID: context.identity.user.id, logger: context.logger)
-        }
-        images.get("{id}/download") { _, context -> Response in
-            let (image, data, filename) = try await jobs.download(
-                try Self.id(context, "Ad image"), userID: context.identity.user.id, source: "api", logger: context.logger)
-            let type = image.format.map { "image/\($0.lowercased())" } ?? "application/octet-stream"
-            return Response(
-                status: .ok,
-                headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(data.count)],
-                body: .init(byteBuffer: ByteBuffer(bytes: data)))
-        }
         // Only routed when n8n is configured: nothing else calls back.
         if let callbacks {
             router.post("api/v1/workflows/callback") { request, context -> HTTPResponse.Status in
@@ -163,5 +142,4 @@ struct JobEventStream {
 
 extension JobDetail: ResponseEncodable {}
 extension GenerationJob: ResponseEncodable {}
-extension AdImage: ResponseEncodable {}
 extension WorkflowStore.ArchetypeListing: ResponseEncodable {}

@@ -1,3 +1,4 @@
+public import Library
 public import Brands
 public import Core
 public import Foundation
@@ -32,6 +33,14 @@ public struct GenerationJob: Sendable, Encodable {
     public let expectedAds: Int?
     public let archetypeInputs: JSONValue?
     public let deadlineAt: Date?
+    /// When the owner last opened the job.
+    public let viewedAt: Date?
+
+    /// Succeeded and not opened since it completed: the dashboard's "new" badge.
+    public var isNew: Bool {
+        guard status == .succeeded, let completedAt else { return false }
+        return viewedAt.map { $0 < completedAt } ?? true
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, status, prompt, params, formats
@@ -40,6 +49,7 @@ public struct GenerationJob: Sendable, Encodable {
         case productPhotoURLs = "product_photo_urls", productPhotoMode = "product_photo_mode", archetypeCode = "archetype_code"
         case archetypeMode = "archetype_mode", selectedPainPoints = "selected_pain_points", insightSource = "insight_source"
         case expectedAds = "expected_ads", archetypeInputs = "archetype_inputs", deadlineAt = "deadline_at"
+        case viewedAt = "viewed_at", isNew = "is_new"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -67,6 +77,8 @@ public struct GenerationJob: Sendable, Encodable {
         try c.encode(expectedAds, forKey: .expectedAds)
         try c.encode(archetypeInputs, forKey: .archetypeInputs)
         try c.encode(deadlineAt, forKey: .deadlineAt)
+        try c.encode(viewedAt, forKey: .viewedAt)
+        try c.encode(isNew, forKey: .isNew)
     }
 }
 
@@ -105,54 +117,6 @@ public struct GenerationVariant: Sendable, Encodable {
         try c.encode(status, forKey: .status)
         try c.encodeID(adImageID, forKey: .adImageID)
         try c.encode(error, forKey: .error)
-    }
-}
-
-/// An `ad_image` row.
-public struct AdImage: Sendable, Encodable {
-    public let id: UUID
-    public let jobID: UUID
-    public let userID: UUID
-    public let brandID: UUID?
-    public let createdAt: Date
-    public let title: String?
-    public let storageKey: String
-    public let publicURL: String?
-    public let bytesSize: Int64?
-    public let width: Int?
-    public let height: Int?
-    public let format: String?
-    public let archetypes: [String]?
-    public let workflowID: UUID?
-    public let variantID: UUID?
-    public let copy: JSONValue?
-    public let preflight: JSONValue?
-
-    enum CodingKeys: String, CodingKey {
-        case id, title, width, height, format, archetypes, copy, preflight
-        case jobID = "job_id", userID = "user_id", brandID = "brand_id", createdAt = "created_at", storageKey = "storage_key"
-        case publicURL = "public_url", bytesSize = "bytes_size", workflowID = "workflow_id", variantID = "variant_id"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeID(id, forKey: .id)
-        try c.encodeID(jobID, forKey: .jobID)
-        try c.encodeID(userID, forKey: .userID)
-        try c.encodeID(brandID, forKey: .brandID)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(title, forKey: .title)
-        try c.encode(storageKey, forKey: .storageKey)
-        try c.encode(publicURL, forKey: .publicURL)
-        try c.encode(bytesSize, forKey: .bytesSize)
-        try c.encode(width, forKey: .width)
-        try c.encode(height, forKey: .height)
-        try c.encode(format, forKey: .format)
-        try c.encode(archetypes, forKey: .archetypes)
-        try c.encodeID(workflowID, forKey: .workflowID)
-        try c.encodeID(variantID, forKey: .variantID)
-        try c.encode(copy, forKey: .copy)
-        try c.encode(preflight, forKey: .preflight)
     }
 }
 

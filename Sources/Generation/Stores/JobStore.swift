@@ -11,7 +11,7 @@ public struct JobStore: Sendable {
     static let jobColumns = """
         id, user_id, brand_id, created_at, started_at, completed_at, status::text, prompt, params::text, tokens_cost, ledger_id,
         error_code, error_message, product_photo_urls, product_photo_mode, archetype_code, archetype_mode, formats,
-        selected_pain_points, insight_source, expected_ads, archetype_inputs::text, deadline_at
+        selected_pain_points, insight_source, expected_ads, archetype_inputs::text, deadline_at, viewed_at
         """
 
     static func decodeJob(_ row: PostgresRow) throws -> GenerationJob {
@@ -25,10 +25,18 @@ public struct JobStore: Sendable {
             productPhotoURLs: try c[13].decode([String]?.self), productPhotoMode: ProductPhotoMode(rawValue: try c[14].decode(String.self)) ?? .brand,
             archetypeCode: try c[15].decode(String?.self), archetypeMode: ArchetypeMode(rawValue: try c[16].decode(String.self)) ?? .single, formats: try c[17].decode([String]?.self),
             selectedPainPoints: try c[18].decode([String]?.self), insightSource: InsightSource(rawValue: try c[19].decode(String.self)) ?? .auto,
-            expectedAds: try c[20].decode(Int?.self), archetypeInputs: JSONValue(storedText: try c[21].decode(String?.self)), deadlineAt: try c[22].decode(Date?.self))
+            expectedAds: try c[20].decode(Int?.self), archetypeInputs: JSONValue(storedText: try c[21].decode(String?.self)), deadlineAt: try c[22].decode(Date?.self),
+            viewedAt: try c[23].decode(Date?.self))
     }
 
     // MARK: Jobs
+
+    /// Records that the owner opened the job; false when it is not theirs.
+    public func markViewed(_ id: UUID, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.query(
+            "UPDATE generation_job SET viewed_at = now() WHERE id = \(id) AND user_id = \(userID) RETURNING id", logger: logger
+        ).collect().count == 1
+    }
 
     public func job(_ id: UUID, userID: UUID? = nil, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> GenerationJob? {
         try await connection.query(

@@ -1,0 +1,44 @@
+import Database
+public import Foundation
+import Logging
+import PostgresNIO
+public import Storage
+public import TaskQueue
+
+/// Empties the bin: images past `delete_at` lose their file, keep their row (`is_deleted`) and
+/// get one `auto_delete` event. Each image is handled in its own transaction that holds the row
+/// lock while the file is removed, so a restore cannot slip in between; a crash after the file
+/// went leaves the row due, and the next run finishes it (a missing file is not an error, and
+/// the event is unique per image).
+public struct PurgeBinnedImages: TaskHandler {
+    public static let kind = "library.purge"
+    public typealias Payload = EmptyPayload
+    public let options = TaskKindOptions(maxAttempts: 3, concurrency: 1)
+    let blobs: any BlobStore
+    let batch: Int
+
+    public init(blobs: any BlobStore, batch: Int = 500) {
+        self.blobs = blobs
+        self.batch = batch
+    }
+
+    public func run(_ payload: EmptyPayload, context: TaskContext) async throws {
+        // A bounded run per tick; a larger backlog continues on the next tick.
+        var purged = 0
+        while purged < batch, !Task.isCancelled, try await purgeOne(context) {
+            purged += 1
+        }
+        if purged > 0 { context.logger.info("purged binned images", metadata: ["count": "\(purged)"]) }
+    }
+
+    /// Purges the most overdue image; false when none is due.
+    func purgeOne(_ context: TaskContext) async throws -> Bool {
+        try await context.client.transaction(logger: context.logger) { connection in
+            guard let image = try await AdImageStore().dueForPurge(limit: 1, on: connection, logger: context.logger).first else { return false }
+            try await blobs.delete(try BlobKey(image.currentKey))
+            try await AdImageStore().markPurged(image.id, on: connection, logger: context.logger)
+            try await AdEventStore().recordAutoDelete(image, on: connection, logger: context.logger)
+            return true
+        }
+    }
+}
