@@ -18,7 +18,7 @@ extension AdImageStore {
         try await changed(
             connection.query(
                 """
-                UPDATE ad_image SET delete_at = now() + make_interval(days => \(Self.binDays)), share_token = NULL
+                UPDATE ad_image SET delete_at = now() + \(Self.binDays) * interval '1 day', share_token = NULL
                 WHERE id = \(id) AND delete_at IS NULL AND NOT is_deleted RETURNING id
                 """, logger: logger))
     }

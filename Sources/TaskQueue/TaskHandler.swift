@@ -28,6 +28,11 @@ public struct TaskContext: Sendable {
     /// Carries `task.id` and `task.kind` metadata on every line.
     public let logger: Logger
     public let client: PostgresClient
+
+    /// Commands and tests run a handler directly with a context of their own.
+    public init(taskID: Int64 = 0, kind: String, attempt: Int = 1, owner: String? = nil, logger: Logger, client: PostgresClient) {
+        (self.taskID, self.kind, self.attempt, self.owner, self.logger, self.client) = (taskID, kind, attempt, owner, logger, client)
+    }
 }
 
 /// A failure no retry can fix: the task fails at once and the failure hook runs.
