@@ -249,4 +249,25 @@ func withLibrary(
             #expect(try await l.client.json(.post, path + "/viewed", token: otherToken).status == .notFound)
         }
     }
+
+    @Test func anotherUsersImageIs404OnEveryLibraryRouteAndNothingChanges() async throws {
+        try await withLibrary { l in
+            let (stranger, _) = try await l.client.signIn("stranger@example.com", db: l.db)
+            let id = l.fixture.images[0].id.uuidString.lowercased()
+            let routes: [(HTTPRequest.Method, String, [String: Any]?)] = [
+                (.get, "/api/v1/ad-images/\(id)", nil), (.get, "/api/v1/ad-images/\(id)/download", nil), (.delete, "/api/v1/ad-images/\(id)", nil),
+                (.post, "/api/v1/ad-images/\(id)/save", nil), (.post, "/api/v1/ad-images/\(id)/unsave", nil),
+                (.post, "/api/v1/ad-images/\(id)/restore", nil), (.post, "/api/v1/ad-images/\(id)/share", nil),
+                (.post, "/api/v1/ad-images/bulk", ["action": "save", "ids": [id]]), (.post, "/api/v1/ad-images/bulk/download", ["ids": [id]]),
+                (.post, "/api/v1/ad-events", ["events": [["id": "s1", "type": "viewed", "ad_image_id": id]]]),
+                (.post, "/api/v1/generation-jobs/\(l.fixture.jobID)/viewed", nil),
+            ]
+            for (method, path, body) in routes {
+                let answer = try await l.client.json(method, path, body: body, token: stranger)
+                #expect(answer.status == .notFound, "\(method) \(path)")
+            }
+            #expect(try await l.db.one("SELECT count(*)::int FROM ad_event", as: Int.self) == 0)
+            #expect(try await l.db.one("SELECT count(*)::int FROM ad_image WHERE is_saved OR delete_at IS NOT NULL OR share_token IS NOT NULL", as: Int.self) == 0)
+        }
+    }
 }

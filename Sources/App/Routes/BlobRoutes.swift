@@ -14,7 +14,10 @@ struct BlobRoutes: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get("blobs/**") { request, context -> Response in
             let path = String(request.uri.path.dropFirst("/blobs/".count))
-            guard let decoded = path.removingPercentEncoding, let key = try? BlobKey(decoded), let file = try? store.fileURL(for: key) else {
+            // `hidden/` holds the files of banned images: never served.
+            guard let decoded = path.removingPercentEncoding, !decoded.hasPrefix("hidden/"), let key = try? BlobKey(decoded),
+                let file = try? store.fileURL(for: key)
+            else {
                 throw AppError.notFound("File")
             }
             let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)

@@ -12,6 +12,7 @@ public struct SyncBlobVisibility: TaskHandler {
     public static let kind = "library.blob-visibility"
     public struct Payload: Codable, Sendable {
         public let imageID: UUID
+        public init(imageID: UUID) { self.imageID = imageID }
         enum CodingKeys: String, CodingKey { case imageID = "image_id" }
     }
     public let options = TaskKindOptions(maxAttempts: 10)
