@@ -46,13 +46,15 @@ public func buildApplication(
 public func buildRouter(_ dependencies: AppDependencies, services: AppServices? = nil) throws -> Router<AppRequestContext> {
     let outside = try services ?? AppServices(configuration: dependencies.configuration, logger: dependencies.logger)
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    let renderer = try WebRenderer()
+    router.add(middleware: ProblemMiddleware(pages: renderer))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.trustedProxies))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: JSONBodyMiddleware())
     let configuration = dependencies.configuration
     let auth = AuthService(client: dependencies.client, settings: configuration.auth, newUserHook: OpenTokenAccount())
     router.add(middleware: AuthenticationMiddleware(auth: auth, adminEmails: configuration.adminEmails, allowedOrigin: configuration.origin))
+    router.add(middleware: WebRedirectMiddleware())
     HealthRoutes(client: dependencies.client, migrator: try Migrator()).register(on: router)
     MetricsRoutes(registry: dependencies.metrics, token: dependencies.configuration.metricsToken).register(on: router)
     OpenAPIRoutes().register(on: router)
@@ -65,11 +67,17 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
     let jobs = JobService(client: dependencies.client, blobs: outside.blobs)
     BillingRoutes(client: dependencies.client, jobs: jobs, stripe: stripe, prices: prices).register(on: router)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
+    let brands = BrandService(client: dependencies.client, blobs: outside.blobs, limits: PlanBrandLimits())
     BrandRoutes(
-        brands: BrandService(client: dependencies.client, blobs: outside.blobs, limits: PlanBrandLimits()), client: dependencies.client,
+        brands: brands, client: dependencies.client,
         extractionsPerHour: configuration.extractionsPerUserPerHour
     ).register(on: router)
-    LibraryRoutes(library: LibraryService(client: dependencies.client, blobs: outside.blobs, baseURL: configuration.baseURL)).register(on: router)
+    let library = LibraryService(client: dependencies.client, blobs: outside.blobs, baseURL: configuration.baseURL)
+    LibraryRoutes(library: library).register(on: router)
+    WebPages(
+        renderer: renderer, auth: auth, brands: brands, jobs: jobs, library: library, client: dependencies.client, stripe: stripe,
+        configuration: configuration, staticFiles: try StaticFiles()
+    ).register(on: router)
     if let local = outside.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }
     GenerationRoutes(
         jobs: jobs,

@@ -13,6 +13,11 @@ public struct ProfilePatch: Decodable, Sendable {
         case phoneNumber = "phone_number"
     }
 
+    /// A patch from a form: only the name (nil leaves it, an empty text clears it).
+    public init(displayName: String?) {
+        self.displayName = displayName.map { $0.isEmpty ? nil : $0 }
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func field(_ key: CodingKeys) throws -> String?? {

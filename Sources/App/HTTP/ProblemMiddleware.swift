@@ -14,12 +14,20 @@ import Storage
 /// undecodable body) keep their status; anything else is a 500 that is logged once with detail
 /// and shown to the client only as "internal error" plus the request id.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Renders the problem as a page for browsers on the web app's paths.
+    var pages: WebRenderer?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
         } catch {
-            response = problem(for: error, request: request, context: context).response(requestID: context.id)
+            let problem = problem(for: error, request: request, context: context)
+            if let pages, Self.wantsPage(request), let page = try? pages.errorPage(problem, requestID: context.id) {
+                response = page
+            } else {
+                response = problem.response(requestID: context.id)
+            }
         }
         response.headers[.requestID] = context.id
         return response
@@ -81,6 +89,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension ProblemMiddleware {
+    /// A browser asking for a page (not the API, files or probes) gets the error as a page.
+    static func wantsPage(_ request: Request) -> Bool {
+        let path = request.uri.path
+        guard !["/api/", "/blobs/", "/s/", "/static/", "/healthz", "/readyz", "/metrics"].contains(where: { path.hasPrefix($0) }) else { return false }
+        return request.headers[.accept]?.contains("text/html") == true
+    }
+
     /// The dotted path of the field a decoding error is about, and what was wrong with it.
     static func field(of error: DecodingError) -> (String, String)? {
         func name(_ path: [any CodingKey]) -> String {

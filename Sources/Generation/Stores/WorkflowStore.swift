@@ -28,17 +28,17 @@ public struct WorkflowStore: Sendable {
     /// `GET /api/v1/archetypes`: archetypes with at least one active workflow.
     public struct ArchetypeListing: Sendable, Encodable {
         public struct WorkflowListing: Sendable, Encodable {
-            let id: String
-            let workflowUID: String
-            let variantKey: String
-            let formats: [String]
+            public let id: String
+            public let workflowUID: String
+            public let variantKey: String
+            public let formats: [String]
             enum CodingKeys: String, CodingKey { case id, formats, workflowUID = "workflow_uid", variantKey = "variant_key" }
         }
-        let code: String
-        let displayName: String
-        let description: String?
-        let workflows: [WorkflowListing]
-        let formats: [String]
+        public let code: String
+        public let displayName: String
+        public let description: String?
+        public let workflows: [WorkflowListing]
+        public let formats: [String]
         enum CodingKeys: String, CodingKey { case code, description, workflows, formats, displayName = "display_name" }
     }
 

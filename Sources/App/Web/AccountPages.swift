@@ -1,0 +1,93 @@
+import PostgresNIO
+import Library
+import Generation
+import Brands
+import Accounts
+import Billing
+import Core
+import Foundation
+import Hummingbird
+
+/// Credits (balance, history, buying), the pages Stripe returns to, and settings.
+extension WebPages {
+    func registerAccount(on router: Router<AppRequestContext>) {
+        router.get("credits") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            var page = try await chrome(identity, title: "Credits", current: "/credits", logger: context.logger)
+            let (summary, ledger, plans, topups) = try await client.withConnection { connection in
+                (
+                    try await TokenAccountStore().summary(for: identity.user.id, on: connection, logger: context.logger),
+                    try await TokenLedger().page(for: identity.user.id, beforeID: nil, limit: 50, on: connection, logger: context.logger),
+                    try await PlanStore().activePlans(on: connection, logger: context.logger),
+                    try await PlanStore().activeTopups(on: connection, logger: context.logger)
+                )
+            }
+            page["plan"] = summary?.planCode ?? "FREE"
+            if let next = summary?.nextRefillAt { page["nextRefill"] = Self.shortDate(next) }
+            page["paymentsEnabled"] = stripe != nil
+            page["plans"] = plans.map { ["code": $0.planCode, "name": $0.displayName, "tokens": $0.monthlyTokens, "free": $0.stripeProductID == nil] as [String: Any] }
+            page["topups"] = topups.map { ["sku": $0.topupSKU, "name": $0.displayName, "tokens": $0.tokensAmount] as [String: Any] }
+            page["ledger"] = ledger.map { entry -> [String: Any] in
+                [
+                    "at": Self.iso(entry.occurredAt), "when": Self.shortDate(entry.occurredAt), "reason": Self.reasonInWords(entry.reason),
+                    "delta": entry.delta > 0 ? "+\(entry.delta)" : "\(entry.delta)", "after": entry.balanceAfter,
+                ]
+            }
+            return try renderer.page("credits", page)
+        }
+        router.post("credits/checkout") { request, context -> Response in
+            let (identity, form) = try await post(request, context)
+            let purchase: StripeBilling.Purchase
+            if let plan = form["plan"] { purchase = .plan(plan) } else if let topup = form["topup"] { purchase = .topup(topup) } else {
+                throw AppError.validation(["plan": "choose a plan or a top-up"])
+            }
+            let url = try await requireStripe().checkoutURL(userID: identity.user.id, email: identity.user.email, purchase: purchase, logger: context.logger)
+            return redirect(url)
+        }
+        router.post("credits/portal") { request, context -> Response in
+            let (identity, _) = try await post(request, context)
+            return redirect(try await requireStripe().portalURL(userID: identity.user.id, email: identity.user.email, logger: context.logger))
+        }
+        for (path, heading) in [("billing/success", "Thank you!"), ("billing", "Billing")] {
+            router.get(RouterPath(path)) { request, context -> Response in
+                let identity = try signedIn(request, context)
+                var page = try await chrome(identity, title: heading, current: "/credits", logger: context.logger)
+                page["heading"] = heading
+                page["text"] = path == "billing/success" ? "Waiting for the payment to be confirmed…" : "Your billing details are up to date."
+                return try renderer.page("billing_return", page)
+            }
+        }
+        router.get("settings") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            var page = try await chrome(identity, title: "Settings", current: "/settings", logger: context.logger)
+            page["email"] = identity.user.email
+            page["displayName"] = identity.user.displayName ?? ""
+            return try renderer.page("settings", page)
+        }
+        router.post("settings/profile") { request, context -> Response in
+            let (identity, form) = try await post(request, context)
+            _ = try await auth.updateProfile(identity.user.id, ProfilePatch(displayName: form["display_name"] ?? ""), logger: context.logger)
+            return redirect("/settings")
+        }
+    }
+
+    func requireStripe() throws -> StripeBilling {
+        guard let stripe else {
+            throw AppError.unavailable(code: "PAYMENTS_NOT_CONFIGURED", detail: "Payments are not configured on this installation; an admin can grant tokens instead.")
+        }
+        return stripe
+    }
+
+    static func reasonInWords(_ reason: String) -> String {
+        switch LedgerReason(rawValue: reason) {
+        case .signupGrant: "Welcome tokens"
+        case .jobReserve: "Ads created"
+        case .jobRefund: "Refund for ads not made"
+        case .subscriptionRefill: "Monthly refill"
+        case .subscriptionActivation: "Plan started"
+        case .topupPurchase: "Top-up bought"
+        case .adminAdjust: "Adjusted by support"
+        case nil: reason
+        }
+    }
+}

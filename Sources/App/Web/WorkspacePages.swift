@@ -1,0 +1,107 @@
+import Billing
+import PostgresNIO
+import Accounts
+import Brands
+import Core
+import Foundation
+import Generation
+import Hummingbird
+import Library
+
+/// The dashboard, a brand's kit, creating ads, and a job with its review.
+extension WebPages {
+    func registerWorkspace(on router: Router<AppRequestContext>) {
+        router.get("app") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            var page = try await chrome(identity, title: "Dashboard", current: "/app", logger: context.logger)
+            let owned = try await brands.list(userID: identity.user.id, cursor: nil, limit: 50, logger: context.logger).items
+            let recent = try await jobs.list(userID: identity.user.id, brandID: nil, status: nil, cursor: nil, limit: 20, logger: context.logger).items
+            let names = Dictionary(owned.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            page["hasBrands"] = !owned.isEmpty
+            page["brands"] = owned.map { brand -> [String: Any] in
+                ["id": brand.id.uuidString.lowercased(), "name": brand.name, "url": brand.websiteURL, "status": "ready", "statusClass": "ok"]
+            }
+            page["hasJobs"] = !recent.isEmpty
+            page["jobs"] = recent.map { job -> [String: Any] in
+                [
+                    "id": job.id.uuidString.lowercased(), "status": job.status.rawValue.lowercased(), "isNew": job.isNew,
+                    "label": "\(job.brandID.flatMap { names[$0] } ?? "Ads") · \(Self.words(job.archetypeCode ?? "random"))",
+                    "ads": job.expectedAds ?? 0, "createdAt": Self.iso(job.createdAt), "createdText": Self.shortDate(job.createdAt),
+                ]
+            }
+            return try renderer.page("dashboard", page)
+        }
+        router.get("brands/{id}") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            let detail = try await brands.detail(try Self.pathID(context), userID: identity.user.id, logger: context.logger)
+            var page = try await chrome(identity, title: detail.brand.name, current: "/app", logger: context.logger)
+            page.merge(BrandPage.context(detail, firstRun: request.uri.queryParameters["first"] == "1")) { $1 }
+            return try renderer.page("brand", page)
+        }
+        router.post("brands/{id}/first-ads") { request, context -> Response in
+            let (identity, _) = try await post(request, context)
+            let brandID = try Self.pathID(context)
+            // The free first run: one archetype, the square format, paid by the sign-up tokens.
+            let body = CreateJobRequest(brandID: brandID.uuidString, archetypeCode: "problem_solution", formats: ["square"])
+            let created = try await jobs.create(
+                userID: identity.user.id, request: body, idempotencyKey: "first-ads:\(brandID.uuidString.lowercased())", logger: context.logger)
+            return redirect("/jobs/\(created.detail.job.id.uuidString.lowercased())")
+        }
+        router.get("brands/{id}/create") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            return try await createPage(identity, brandID: try Self.pathID(context), chosen: nil, error: nil, context: context)
+        }
+        router.post("brands/{id}/create") { request, context -> Response in
+            let (identity, form) = try await post(request, context)
+            let brandID = try Self.pathID(context)
+            let body = CreateJobRequest(brandID: brandID.uuidString, archetypeCode: form["archetype_code"], formats: form.all("formats"))
+            do {
+                let created = try await jobs.create(userID: identity.user.id, request: body, idempotencyKey: nil, logger: context.logger)
+                return redirect("/jobs/\(created.detail.job.id.uuidString.lowercased())")
+            } catch let error as AppError {
+                return try await createPage(identity, brandID: brandID, chosen: body, error: Problem(error), context: context)
+            }
+        }
+        router.get("jobs/{id}") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            // Opening the job is what clears its "new" badge.
+            let detail = try await jobs.markViewed(try Self.pathID(context), userID: identity.user.id, logger: context.logger)
+            var page = try await chrome(identity, title: "Your ads", current: "/app", logger: context.logger)
+            page.merge(JobPage.context(detail)) { $1 }
+            return try renderer.page("job", page)
+        }
+    }
+
+    private func createPage(_ identity: Identity, brandID: UUID, chosen: CreateJobRequest?, error: Problem?, context: AppRequestContext) async throws -> Response {
+        let detail = try await brands.detail(brandID, userID: identity.user.id, logger: context.logger)
+        var page = try await chrome(identity, title: "Create ads", current: "/app", logger: context.logger)
+        let archetypes = try await jobs.archetypes(logger: context.logger)
+        let archetype = chosen?.archetypeCode ?? archetypes.first?.code
+        let formats = Set(chosen?.formats ?? ["square"])
+        page["brandID"] = brandID.uuidString.lowercased()
+        page["brandName"] = detail.brand.name
+        page["archetypes"] = archetypes.map { ["code": $0.code, "name": $0.displayName, "description": $0.description ?? "", "checked": $0.code == archetype] as [String: Any] }
+        page["formats"] = AdFormat.all.map {
+            ["code": $0.code, "name": Self.words($0.code).capitalized, "size": "\($0.width)×\($0.height)", "checked": formats.contains($0.code)] as [String: Any]
+        }
+        if let quote = try? await jobs.quote(formats: Array(formats), archetypeCode: archetype, expectedAds: nil, logger: context.logger) {
+            page["quoteText"] = "\(quote.expectedAds) ads · \(quote.price) tokens"
+        }
+        if let error {
+            page["error"] = error.detail
+            page["needsTokens"] = error.code == "INSUFFICIENT_TOKENS"
+        }
+        return try renderer.page("create", page, status: error?.status ?? .ok)
+    }
+
+    static func pathID(_ context: AppRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw AppError.notFound("Page") }
+        return id
+    }
+
+    static func words(_ code: String) -> String { code.replacingOccurrences(of: "_", with: " ") }
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    static func shortDate(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC")!)) + " UTC"
+    }
+}
