@@ -185,9 +185,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Analytics",
+            dependencies: [
+                "Core", "Billing",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Accounts", "Billing", "Brands", "Generation", "Signing", "Storage", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Accounts", "Analytics", "Billing", "Brands", "Generation", "Signing", "Storage", "Fetching", "LLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -220,7 +229,7 @@ let package = Package(
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
-                "Billing", "Brands", "Core", "Database", "Generation", "HTMLParser", "Imaging", "TaskQueue",
+                "Analytics", "Billing", "Brands", "Core", "Database", "Generation", "HTMLParser", "Imaging", "TaskQueue",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -314,7 +323,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Accounts", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
+                "Accounts", "Analytics", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
