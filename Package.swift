@@ -187,7 +187,7 @@ let package = Package(
         .target(
             name: "Analytics",
             dependencies: [
-                "Core", "Billing",
+                "Core", "Database", "Billing",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,6 +2,7 @@ public import Core
 public import Foundation
 public import Logging
 public import PostgresNIO
+import Database
 
 /// The reports: a user's own analytics and the admin KPIs. Read-only; every figure comes from
 /// the stores' SQL, this assembles them (and checks that a named brand is the caller's).
@@ -17,7 +18,7 @@ public struct AnalyticsService: Sendable {
     /// The caller's images (of one of their brands when `brandID` is set) generated in the range.
     /// Someone else's, a deleted or a missing brand is "not found", never "forbidden".
     public func userReport(userID: UUID, brandID: UUID?, range: ReportRange, logger: Logger) async throws -> UserReport {
-        try await client.withConnection { connection in
+        try await report(logger: logger) { connection in
             if let brandID, try await !analytics.ownsBrand(brandID, userID: userID, on: connection, logger: logger) {
                 throw AppError.notFound("Brand")
             }
@@ -36,7 +37,7 @@ public struct AnalyticsService: Sendable {
 
     /// The installation's KPIs for the range, with the totals of the period just before it.
     public func adminKPIs(range: ReportRange, logger: Logger) async throws -> AdminKPIs {
-        try await client.withConnection { connection in
+        try await report(logger: logger) { connection in
             let rows = try await kpis.cohort(range: range, on: connection, logger: logger)
             let totals = try await periodTotals(range: range, cohort: rows, on: connection, logger: logger)
             let previousRows = try await kpis.cohort(range: range.previous, on: connection, logger: logger)
@@ -51,6 +52,18 @@ public struct AnalyticsService: Sendable {
                 stripeEventsByType: Self.summed(stripe),
                 extractionErrors: try await kpis.extractionErrors(range: range, on: connection, logger: logger),
                 archetypes: Leaderboard(ranking: rows.archetypes), workflows: Leaderboard(ranking: rows.workflows))
+        }
+    }
+
+    /// Runs a report's queries in one read-only transaction: one snapshot, so the numbers agree
+    /// with each other; no JIT, whose compilation (hundreds of ms here) costs more than these
+    /// short aggregations save; room in memory for the per-image hash of a year of events.
+    public func report<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            try await connection.query("SET LOCAL jit = off", logger: logger)
+            try await connection.query("SET LOCAL work_mem = '16MB'", logger: logger)
+            return try await body(connection)
         }
     }
 }

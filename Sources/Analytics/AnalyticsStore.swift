@@ -63,10 +63,13 @@ public struct AnalyticsStore: Sendable {
     ) async throws -> [(day: String, type: String, images: Int64)] {
         try await connection.query(
             """
-            SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), event_type, count(DISTINCT ad_image_id)::int8 FROM ad_event
-            WHERE user_id = \(userID) AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID))
-              AND created_at >= \(range.from) AND created_at < \(range.to)
-            GROUP BY 1, 2
+            SELECT to_char(day, 'YYYY-MM-DD'), event_type, count(*)::int8 FROM (
+                -- Distinct first, then count: a hash of (day, type, image) beats count(DISTINCT), which sorts.
+                SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date AS day, event_type, ad_image_id FROM ad_event
+                WHERE user_id = \(userID) AND (\(brandID)::uuid IS NULL OR brand_id = \(brandID))
+                  AND created_at >= \(range.from) AND created_at < \(range.to) AND ad_image_id IS NOT NULL
+            ) AS images
+            GROUP BY day, event_type
             """, logger: logger
         ).collect().map { try $0.decode((String, String, Int64).self) }.map { (day: $0.0, type: $0.1, images: $0.2) }
     }

@@ -65,8 +65,11 @@ extension KPIStore {
     public func jobsPerDay(range: ReportRange, on connection: PostgresConnection, logger: Logger) async throws -> [(day: String, type: String, count: Int64)] {
         try await connection.query(
             """
-            SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), status::text, count(*)::int8 FROM generation_job
-            WHERE created_at >= \(range.from) AND created_at < \(range.to) GROUP BY 1, 2
+            SELECT to_char(day, 'YYYY-MM-DD'), status::text, jobs FROM (
+                -- Formatting after grouping: to_char on every row costs more than the grouping.
+                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, status, count(*)::int8 AS jobs FROM generation_job
+                WHERE created_at >= \(range.from) AND created_at < \(range.to) GROUP BY 1, 2
+            ) AS per_day
             """, logger: logger
         ).collect().map { try $0.decode((String, String, Int64).self) }.map { (day: $0.0, type: $0.1, count: $0.2) }
     }
@@ -75,8 +78,10 @@ extension KPIStore {
     public func stripeEventsPerDay(range: ReportRange, on connection: PostgresConnection, logger: Logger) async throws -> [(day: String, type: String, count: Int64)] {
         try await connection.query(
             """
-            SELECT to_char((received_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), type, count(*)::int8 FROM stripe_event
-            WHERE received_at >= \(range.from) AND received_at < \(range.to) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2
+            SELECT to_char(day, 'YYYY-MM-DD'), type, events FROM (
+                SELECT (received_at AT TIME ZONE 'UTC')::date AS day, type, count(*)::int8 AS events FROM stripe_event
+                WHERE received_at >= \(range.from) AND received_at < \(range.to) GROUP BY 1, 2
+            ) AS per_day ORDER BY day, events DESC, type
             """, logger: logger
         ).collect().map { try $0.decode((String, String, Int64).self) }.map { (day: $0.0, type: $0.1, count: $0.2) }
     }
