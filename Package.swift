@@ -204,9 +204,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Analytics",
+            dependencies: [
+                "Core", "Database", "Billing",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Billing", "Brands", "Generation", "Library", "Signing", "Storage", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Analytics", "Billing", "Brands", "Generation", "Library", "Signing", "Storage", "Fetching", "LLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -240,7 +249,7 @@ let package = Package(
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
-                "Billing", "Brands", "Core", "Database", "Generation", "HTMLParser", "Imaging", "TaskQueue",
+                "Analytics", "Billing", "Brands", "Core", "Database", "Generation", "HTMLParser", "Imaging", "TaskQueue",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -334,7 +343,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Accounts", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
+                "Accounts", "Analytics", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: the queue benchmark (Blumpo's workers against pgqueuer on one PostgreSQL).
+# `make bench`: the queue benchmark (Blumpo's workers against pgqueuer on one PostgreSQL), the
+# ledger, extraction and analytics benchmarks, then rendering. BENCH_ONLY=analytics (or extraction,
+# render) runs one of them alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

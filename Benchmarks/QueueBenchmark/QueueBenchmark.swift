@@ -11,7 +11,7 @@ import TaskQueue
 /// light steady load, then drains the same number of jobs with pgqueuer on the same PostgreSQL
 /// and prints both with their ratio. Then measures token reservations through the ledger
 /// against pgbench's TPC-B-like script on the same server, and the brand extractors' time per
-/// page against a bare HTML parse.
+/// page against a bare HTML parse, and times the analytics and KPI queries on a million events.
 @main
 struct QueueBenchmark {
     static let taskCount = Int(ProcessInfo.processInfo.environment["BENCH_TASKS"] ?? "") ?? 50_000
@@ -30,10 +30,12 @@ struct QueueBenchmark {
             default:
                 break
             }
+            // BENCH_ONLY=analytics runs only the analytics queries (on the benchmark's PostgreSQL).
+            let analyticsOnly = ProcessInfo.processInfo.environment["BENCH_ONLY"] == "analytics"
             let bootstrap = try await DatabaseBootstrap.prepare(
                 databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"], dataDirectory: ".blumpo/bench", logger: logger)
             do {
-                try await run(on: bootstrap.endpoint)
+                if analyticsOnly { try await AnalyticsBenchmark.run(on: bootstrap.endpoint) } else { try await run(on: bootstrap.endpoint) }
             } catch {
                 await bootstrap.ownedCluster?.stop(logger: logger)
                 throw error
@@ -77,6 +79,7 @@ struct QueueBenchmark {
         print(String(format: "  pgbench TPC-B-like:  %8.0f transactions per second", pgbench))
         print(String(format: "  ratio blumpo/pgbench: %.2f  (target ≥ 0.50)", reservations / pgbench))
 
+        try await AnalyticsBenchmark.run(on: server)
         try await ExtractionBenchmark.run()
     }
 

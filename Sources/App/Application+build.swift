@@ -1,4 +1,5 @@
 import Accounts
+import Analytics
 import Billing
 public import Brands
 import Database
@@ -61,6 +62,7 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
     AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
+    AnalyticsRoutes(analytics: AnalyticsService(client: dependencies.client)).register(on: router)
     // A user is waiting on these calls: a few seconds, then a 503 rather than a hung page.
     let stripe = outside.stripe.map { StripeBilling(stripe: $0.withDeadline(.seconds(5)), client: dependencies.client, baseURL: configuration.baseURL) }
     let prices = outside.stripe.map { StripePrices(stripe: $0.withDeadline(.seconds(3))) }

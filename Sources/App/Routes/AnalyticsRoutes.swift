@@ -1,0 +1,34 @@
+import Accounts
+import Analytics
+import Core
+import Foundation
+public import Hummingbird
+
+/// `GET /api/v1/analytics` (the caller's own images) and `GET /api/v1/admin/kpis` (admins).
+struct AnalyticsRoutes: Sendable {
+    let analytics: AnalyticsService
+
+    func register(on router: Router<AppRequestContext>) {
+        router.group("api/v1/analytics", context: AuthenticatedContext.self).get { request, context -> UserReport in
+            let query = request.uri.queryParameters
+            var brandID: UUID?
+            if let text = query["brand_id"] {
+                guard let id = UUID(uuidString: String(text)) else { throw AppError.validation(["brand_id": "must be a brand id"]) }
+                brandID = id
+            }
+            return try await analytics.userReport(
+                userID: context.identity.user.id, brandID: brandID, range: try Self.range(request), logger: context.logger)
+        }
+        router.group("api/v1/admin/kpis", context: AdminContext.self).get { request, context -> AdminKPIs in
+            try await analytics.adminKPIs(range: try Self.range(request), logger: context.logger)
+        }
+    }
+
+    static func range(_ request: Request) throws -> ReportRange {
+        let query = request.uri.queryParameters
+        return try ReportRange(from: query["from"].map(String.init), to: query["to"].map(String.init))
+    }
+}
+
+extension UserReport: ResponseEncodable {}
+extension AdminKPIs: ResponseEncodable {}
