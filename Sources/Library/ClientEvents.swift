@@ -66,7 +66,7 @@ extension LibraryService {
             // A clock a little ahead is tolerated; history older than a month is not accepted.
             var time: Date?
             if let text = event.occurredAt {
-                guard let parsed = Timestamp.parse(text), parsed <= now.addingTimeInterval(300), parsed >= now.addingTimeInterval(-30 * 86_400) else {
+                guard let parsed = RFC3339.parse(text), parsed <= now.addingTimeInterval(300), parsed >= now.addingTimeInterval(-30 * 86_400) else {
                     throw AppError.validation(["\(field).occurred_at": "must be an RFC 3339 time within the last 30 days"])
                 }
                 time = parsed

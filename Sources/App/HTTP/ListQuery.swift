@@ -25,7 +25,7 @@ extension Request {
     /// An optional RFC 3339 time or `YYYY-MM-DD` date query parameter.
     func queryTime(_ name: String) throws -> Date? {
         guard let text = uri.queryParameters[Substring(name)] else { return nil }
-        guard let date = Timestamp.parse(String(text)) else { throw AppError.validation([name: "must be an RFC 3339 time or a YYYY-MM-DD date"]) }
+        guard let date = RFC3339.parse(String(text)) else { throw AppError.validation([name: "must be an RFC 3339 time or a YYYY-MM-DD date"]) }
         return date
     }
 

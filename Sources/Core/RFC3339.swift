@@ -1,11 +1,18 @@
-import Foundation
+public import Foundation
 
 /// A strict reader of RFC 3339 times (`2026-11-03T10:00:00Z`, `…T10:00:00.5+02:00`) and of
 /// `YYYY-MM-DD` dates, by hand: every field is range-checked before any arithmetic, so no text
 /// can trap, and nothing depends on a formatter's leniency (a date formatter reads `+0200` or
 /// two-digit years differently across platforms).
-enum RFC3339 {
-    static func parse(_ text: String, dateOnly: Bool) -> Date? {
+public enum RFC3339 {
+    /// A `YYYY-MM-DD` date (midnight UTC) or an RFC 3339 time, whichever the text is, within
+    /// the years `Bounds` allows; nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        guard text.utf8.count <= 40, let date = parse(text, dateOnly: text.utf8.count == 10) else { return nil }
+        return Bounds.date(unixSeconds: date.timeIntervalSince1970)
+    }
+
+    public static func parse(_ text: String, dateOnly: Bool) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 10, let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
             bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
