@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/blumpo
 
-.PHONY: setup build run test bench clean
+.PHONY: setup build run test test-e2e bench clean
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,13 @@ test:
 	@BLUMPO_SETUP_TESTS=1 scripts/setup.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The web app in headless Chromium: the marketer's whole journey, every page checked and
+# photographed (.blumpo/screenshots).
+test-e2e:
+	@BLUMPO_SETUP_TESTS=1 scripts/setup.sh
+	$(SWIFT) build --product blumpo
+	.blumpo/venv/bin/python3 Tests/E2E/e2e.py
 
 # Performance targets, as ratios against a baseline measured in the same run (release build).
 bench:

@@ -21,7 +21,7 @@ enum BrandPage {
         let extracting = (detail.extractionStatus?.overall ?? "pending") == "pending"
         var page: [String: Any] = [
             "id": brand.id.uuidString.lowercased(), "name": brand.name, "url": brand.websiteURL, "steps": steps,
-            "extracting": extracting ? "true" : "", "firstRun": firstRun,
+            "extracting": extracting, "extractingFlag": extracting ? "true" : "false", "firstRun": firstRun,
             "hasColors": !(brand.colors ?? []).isEmpty, "colors": (brand.colors ?? []).map { ["hex": $0] },
             "hasFonts": !(brand.fonts ?? []).isEmpty, "fonts": (brand.fonts ?? []).map(\.fontFamily),
             "hasPhotos": !(brand.photos ?? []).isEmpty, "photos": Array((brand.photos ?? []).prefix(12)),
@@ -29,7 +29,9 @@ enum BrandPage {
         if let logo = brand.logoURL { page["logo"] = logo }
         if let fields = detail.insights?.fields {
             let pains = fields.customerPainPoints ?? []
-            page["insights"] = ["description": fields.productDescription ?? "", "hasPainPoints": !pains.isEmpty, "painPoints": pains] as [String: Any]
+            var insights: [String: Any] = ["hasPainPoints": !pains.isEmpty, "painPoints": pains]
+            if let description = fields.productDescription, !description.isEmpty { insights["description"] = description }
+            page["insights"] = insights
         }
         return page
     }

@@ -14,11 +14,10 @@ enum JobPage {
         let job = detail.job
         let (done, expected) = detail.progress
         let undecided = detail.images.filter { !$0.isSaved }
-        return [
+        var page: [String: Any] = [
             "id": job.id.uuidString.lowercased(), "label": "Ads · \(WebPages.words(job.archetypeCode ?? "random"))",
             "status": job.status.rawValue.lowercased(), "finished": job.completedAt == nil ? "false" : "true",
             "done": done, "expected": expected, "percent": expected > 0 ? 100 * done / expected : 0,
-            "error": job.errorMessage ?? "",
             "images": undecided.map { image -> [String: Any] in
                 [
                     "id": image.id.uuidString.lowercased(), "url": image.publicURL ?? "", "width": image.width ?? 1080, "height": image.height ?? 1080,
@@ -26,5 +25,8 @@ enum JobPage {
                 ]
             },
         ]
+        // Mustache shows a section for any present value, even an empty text.
+        if let error = job.errorMessage { page["error"] = error }
+        return page
     }
 }

@@ -33,14 +33,16 @@ extension WebPages {
                 _ = try await auth.requestCode(email: email, purpose: .login, origin: context.origin(request), logger: context.logger)
             } catch let error as AppError {
                 var page = try await chrome(nil, title: "Sign in", current: "", logger: context.logger)
-                page.merge(["error": Problem(error).detail, "email": email, "url": form["url"] ?? ""]) { $1 }
+                page.merge(["error": Problem(error).detail, "email": email, "url": form["url"] ?? "", "next": form["next"] ?? ""]) { $1 }
                 return try renderer.page("sign_in", page, status: Problem(error).status)
             }
-            return redirect("/sign-in/code?" + Self.query(["email": email, "url": form["url"] ?? ""]))
+            return redirect("/sign-in/code?" + Self.query(["email": email, "url": form["url"] ?? "", "next": form["next"] ?? ""]))
         }
         router.get("sign-in/code") { request, context -> Response in
             let query = request.uri.queryParameters
-            return try await codePage(email: query["email"].map(String.init) ?? "", url: query["url"].map(String.init) ?? "", error: nil, context: context)
+            return try await codePage(
+                email: query["email"].map(String.init) ?? "", url: query["url"].map(String.init) ?? "", next: query["next"].map(String.init) ?? "",
+                error: nil, context: context)
         }
         router.post("sign-in/resend") { request, context -> Response in
             let form = try await WebForm.read(request, context: context)
@@ -48,9 +50,9 @@ extension WebPages {
             do {
                 _ = try await auth.requestCode(email: email, purpose: .login, origin: context.origin(request), logger: context.logger)
             } catch let error as AppError {
-                return try await codePage(email: email, url: form["url"] ?? "", error: Problem(error), context: context)
+                return try await codePage(email: email, url: form["url"] ?? "", next: form["next"] ?? "", error: Problem(error), context: context)
             }
-            return redirect("/sign-in/code?" + Self.query(["email": email, "url": form["url"] ?? ""]))
+            return redirect("/sign-in/code?" + Self.query(["email": email, "url": form["url"] ?? "", "next": form["next"] ?? ""]))
         }
         router.post("sign-in/code") { request, context -> Response in
             let form = try await WebForm.read(request, context: context)
@@ -60,9 +62,9 @@ extension WebPages {
             do {
                 signedIn = try await auth.verify(email: email, code: code, purpose: .login, origin: context.origin(request), logger: context.logger)
             } catch let error as AppError {
-                return try await codePage(email: email, url: form["url"] ?? "", error: Problem(error), context: context)
+                return try await codePage(email: email, url: form["url"] ?? "", next: form["next"] ?? "", error: Problem(error), context: context)
             }
-            var response = redirect("/app")
+            var response = redirect(Self.localPath(form["next"]) ?? "/app")
             if let url = form["url"], !url.isEmpty {
                 // The visitor pasted a URL before signing in: the brand is made now.
                 let brand = try await brands.create(userID: signedIn.user.id, websiteURL: url, name: nil, language: nil, logger: context.logger)
@@ -92,10 +94,11 @@ extension WebPages {
         }
     }
 
-    private func codePage(email: String, url: String, error: Problem?, context: AppRequestContext) async throws -> Response {
+    private func codePage(email: String, url: String, next: String, error: Problem?, context: AppRequestContext) async throws -> Response {
         var page = try await chrome(nil, title: "Enter your code", current: "", logger: context.logger)
         page["email"] = email
         page["url"] = url
+        page["next"] = next
         page["resendIn"] = error == nil ? 60 : 0
         if let error { page["error"] = error.detail }
         return try renderer.page("sign_in_code", page, status: error?.status ?? .ok)
