@@ -190,7 +190,7 @@ let package = Package(
         .target(
             name: "Accounts",
             dependencies: [
-                "Core", "Database", "TaskQueue",
+                "Core", "Database", "TaskQueue", "Audit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -283,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "BillingTests",
             dependencies: [
-                "Billing", "Core", "Database", "TestSupport",
+                "Audit", "Billing", "Core", "Database", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -292,7 +292,7 @@ let package = Package(
         .testTarget(
             name: "AccountsTests",
             dependencies: [
-                "Accounts", "Billing", "TaskQueue", "Core", "TestSupport",
+                "Accounts", "Audit", "Billing", "TaskQueue", "Core", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -332,7 +332,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Accounts", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
+                "Accounts", "App", "Audit", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
