@@ -191,7 +191,7 @@ let package = Package(
         .target(
             name: "Accounts",
             dependencies: [
-                "Core", "Database", "TaskQueue",
+                "Core", "Database", "TaskQueue", "Audit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -294,7 +294,7 @@ let package = Package(
         .testTarget(
             name: "BillingTests",
             dependencies: [
-                "Billing", "Core", "Database", "TestSupport",
+                "Audit", "Billing", "Core", "Database", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -303,7 +303,7 @@ let package = Package(
         .testTarget(
             name: "AccountsTests",
             dependencies: [
-                "Accounts", "Billing", "TaskQueue", "Core", "TestSupport",
+                "Accounts", "Audit", "Billing", "TaskQueue", "Core", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -343,7 +343,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Accounts", "Analytics", "App", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
+                "Accounts", "Analytics", "App", "Audit", "Billing", "Database", "Generation", "Imaging", "Signing", "Storage", "TaskQueue", "TestSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -160,7 +160,7 @@ public struct AuthService: Sendable {
             try await users.changeEmail(found.id, to: email, on: connection, logger: logger)
             user = User(
                 id: found.id, email: email, displayName: found.displayName, photoURL: found.photoURL, phoneNumber: found.phoneNumber,
-                createdAt: found.createdAt, lastLoginAt: found.lastLoginAt, banFlag: found.banFlag)
+                createdAt: found.createdAt, lastLoginAt: found.lastLoginAt, banFlag: found.banFlag, isAdmin: found.isAdmin)
         }
         if user.banFlag { throw Self.suspended }
         return user
@@ -191,15 +191,6 @@ public struct AuthService: Sendable {
                 userID, displayName: patch.displayName, photoURL: patch.photoURL, phoneNumber: patch.phoneNumber, on: connection, logger: logger)
         }) else { throw AppError.notFound("User") }
         return user
-    }
-
-    /// Bans or unbans; a ban also ends every session of the user.
-    public func setBanned(_ userID: UUID, _ banned: Bool, logger: Logger) async throws -> User {
-        try await client.transaction(logger: logger) { connection in
-            guard let user = try await users.setBanned(userID, banned, on: connection, logger: logger) else { throw AppError.notFound("User") }
-            if banned { try await sessions.revokeAll(userID: userID, on: connection, logger: logger) }
-            return user
-        }
     }
 
     static let locked = AppError.forbidden(code: "OTP_LOCKED", detail: "Too many wrong codes; ask for a new one.")

@@ -41,7 +41,7 @@ public struct SessionStore: Sendable {
                 UPDATE auth_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => \(ttl.inSeconds))
                 FROM live WHERE s.id = live.id AND live.last_seen_at < now() - interval '1 minute'
             )
-            SELECT u.id, u.email, u.display_name, u.photo_url, u.phone_number, u.created_at, u.last_login_at, u.ban_flag
+            SELECT u.id, u.email, u.display_name, u.photo_url, u.phone_number, u.created_at, u.last_login_at, u.ban_flag, u.is_admin
             FROM live JOIN "user" u ON u.id = live.user_id
             """, logger: logger
         ).collect().first.map(UserStore.decode)

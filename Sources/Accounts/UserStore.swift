@@ -7,7 +7,7 @@ public import PostgresNIO
 public struct UserStore: Sendable {
     public init() {}
 
-    static let columns = "id, email, display_name, photo_url, phone_number, created_at, last_login_at, ban_flag"
+    static let columns = "id, email, display_name, photo_url, phone_number, created_at, last_login_at, ban_flag, is_admin"
 
     public func find(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> User? {
         try await connection.query(
@@ -67,6 +67,13 @@ public struct UserStore: Sendable {
         ).collect().first.map(Self.decode)
     }
 
+    /// Grants or revokes admin rights by email; nil when no user has that email.
+    public func setAdmin(email: String, _ admin: Bool, on connection: PostgresConnection, logger: Logger) async throws -> User? {
+        try await connection.query(
+            #"UPDATE "user" SET is_admin = \#(admin) WHERE email = \#(email) RETURNING \#(unescaped: Self.columns)"#, logger: logger
+        ).collect().first.map(Self.decode)
+    }
+
     /// Users whose email or name contains `query`, newest first, after `cursor`.
     public func search(
         query: String, after cursor: Keyset, limit: Int, on connection: PostgresConnection, logger: Logger
@@ -85,11 +92,11 @@ public struct UserStore: Sendable {
     }
 
     static func decode(_ row: PostgresRow) throws -> User {
-        let (id, email, name, photo, phone, created, lastLogin, banned) = try row.decode(
-            (UUID, String, String?, String?, String?, Date, Date?, Bool).self)
+        let (id, email, name, photo, phone, created, lastLogin, banned, admin) = try row.decode(
+            (UUID, String, String?, String?, String?, Date, Date?, Bool, Bool).self)
         return User(
             id: id, email: email, displayName: name, photoURL: photo, phoneNumber: phone, createdAt: created,
-            lastLoginAt: lastLogin, banFlag: banned)
+            lastLoginAt: lastLogin, banFlag: banned, isAdmin: admin)
     }
 }
 

@@ -61,13 +61,15 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
     OpenAPIRoutes().register(on: router)
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
-    AdminUserRoutes(auth: auth, client: dependencies.client).register(on: router)
     AnalyticsRoutes(analytics: AnalyticsService(client: dependencies.client)).register(on: router)
     // A user is waiting on these calls: a few seconds, then a 503 rather than a hung page.
     let stripe = outside.stripe.map { StripeBilling(stripe: $0.withDeadline(.seconds(5)), client: dependencies.client, baseURL: configuration.baseURL) }
     let prices = outside.stripe.map { StripePrices(stripe: $0.withDeadline(.seconds(3))) }
     let jobs = JobService(client: dependencies.client, blobs: outside.blobs)
     BillingRoutes(client: dependencies.client, jobs: jobs, stripe: stripe, prices: prices).register(on: router)
+    AdminUserRoutes(auth: auth, client: dependencies.client, users: AdminUsers(client: dependencies.client, jobs: jobs, adminEmails: configuration.adminEmails))
+        .register(on: router)
+    registerAdminRoutes(on: router, client: dependencies.client, jobs: jobs)
     StripeWebhookRoutes(client: dependencies.client, webhookSecret: configuration.stripe?.webhookSecret).register(on: router)
     let brands = BrandService(client: dependencies.client, blobs: outside.blobs, limits: PlanBrandLimits())
     BrandRoutes(

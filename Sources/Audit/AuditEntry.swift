@@ -3,12 +3,18 @@ public import Foundation
 
 /// Who made an admin change.
 public struct AuditActor: Sendable, Equatable {
-    public let id: UUID
+    /// Nil for an operator at the command line, who is no user.
+    public let id: UUID?
     public let email: String
 
-    public init(id: UUID, email: String) {
+    public init(id: UUID?, email: String) {
         self.id = id
         self.email = email
+    }
+
+    /// An operator running `blumpo` on the server; `who` is their login name when known.
+    public static func commandLine(_ who: String? = nil) -> AuditActor {
+        AuditActor(id: nil, email: who.map { "cli:\($0.prefix(64))" } ?? "cli")
     }
 }
 

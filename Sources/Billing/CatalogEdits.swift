@@ -11,6 +11,10 @@ public struct PlanEdit: Decodable, Sendable {
     public let isActive: Bool?
     public let sortOrder: Int?
     public let rolloverCap: Int64?
+    /// True makes this the plan new accounts join (and the previous default an ordinary plan).
+    public let isDefault: Bool?
+    /// Absent: unchanged; null: unlimited; a number: that many live brands.
+    public let brandLimit: Int??
 
     enum CodingKeys: String, CodingKey {
         case description
@@ -20,6 +24,22 @@ public struct PlanEdit: Decodable, Sendable {
         case isActive = "is_active"
         case sortOrder = "sort_order"
         case rolloverCap = "rollover_cap"
+        case isDefault = "is_default"
+        case brandLimit = "brand_limit"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        displayName = try c.decode(String.self, forKey: .displayName)
+        monthlyTokens = try c.decode(Int64.self, forKey: .monthlyTokens)
+        description = try c.decodeIfPresent([String].self, forKey: .description)
+        stripeProductID = try c.decodeIfPresent(String.self, forKey: .stripeProductID)
+        isActive = try c.decodeIfPresent(Bool.self, forKey: .isActive)
+        sortOrder = try c.decodeIfPresent(Int.self, forKey: .sortOrder)
+        rolloverCap = try c.decodeIfPresent(Int64.self, forKey: .rolloverCap)
+        isDefault = try c.decodeIfPresent(Bool.self, forKey: .isDefault)
+        // A double optional: an absent key leaves the limit alone, null lifts it.
+        brandLimit = c.contains(.brandLimit) ? .some(try c.decodeIfPresent(Int.self, forKey: .brandLimit)) : .none
     }
 }
 
@@ -62,6 +82,12 @@ extension PlanEdit {
         if !(0...Bounds.maxTokens).contains(monthlyTokens) { problems["monthly_tokens"] = "must be 0 to \(Bounds.maxTokens)" }
         if !(0...Bounds.maxTokens).contains(rolloverCap ?? 0) { problems["rollover_cap"] = "must be 0 to \(Bounds.maxTokens)" }
         CatalogCode.checkListing(displayName: displayName, sortOrder: sortOrder, into: &problems)
+        if let limit = brandLimit ?? nil, !(0...1_000_000).contains(limit) { problems["brand_limit"] = "must be 0 to 1000000, or null for unlimited" }
+        if isDefault == true && isActive == false { problems["is_active"] = "the default plan must be active" }
+        if let product = stripeProductID, product.count > 200 { problems["stripe_product_id"] = "must be at most 200 characters" }
+        if let lines = description, lines.count > 20 || lines.contains(where: { $0.count > 300 }) {
+            problems["description"] = "must be at most 20 lines of at most 300 characters"
+        }
         return problems
     }
 }

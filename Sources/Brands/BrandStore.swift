@@ -178,14 +178,7 @@ public struct BrandStore: Sendable {
             """, logger: logger
         ).collect()
         guard let row = rows.first?.makeRandomAccess() else { return nil }
-        var steps: [ExtractionStep: ExtractionStatus.StepState] = [:]
-        for (index, step) in [ExtractionStep.fonts, .colors, .logo, .hero, .insights].enumerated() {
-            // A value the enum does not know (written by hand) reads as `error`, never as a trap.
-            let status = StepStatus(rawValue: try row[index * 2].decode(String.self)) ?? .error
-            steps[step] = .init(status: status, error: try row[index * 2 + 1].decode(String?.self))
-        }
-        return ExtractionStatus(
-            steps: steps, crawledAt: try row[10].decode(Date?.self), crawlError: try row[11].decode(String?.self), updatedAt: try row[12].decode(Date.self))
+        return try ExtractionStatus.decode(row, from: 0)
     }
 
     /// The evidence document as JSON text.

@@ -151,17 +151,23 @@ public struct JobService: Sendable {
     /// Cancels a queued or running job: variants not started are skipped; a job with nothing
     /// running is finished and refunded now, a running one when its last running variant ends.
     public func cancel(_ id: UUID, userID: UUID, logger: Logger) async throws -> JobDetail {
-        try await client.transaction(logger: logger) { connection in
-            guard let job = try await jobs.job(id, userID: userID, forUpdate: true, on: connection, logger: logger) else {
-                throw AppError.notFound("Generation job")
-            }
-            guard job.status == .queued || job.status == .running else {
-                throw AppError.conflict(code: "JOB_FINISHED", detail: "The job already ended (\(job.status.rawValue)).")
-            }
-            try await jobs.markCanceled(id, on: connection, logger: logger)
-            try await variants.skipQueued(jobID: id, on: connection, logger: logger)
-            try await JobSettlement().finishIfDone(id, on: connection, logger: logger)
-        }
+        try await client.transaction(logger: logger) { try await cancel(id, userID: userID, on: $0, logger: logger) }
         return try await detail(id, userID: userID, logger: logger)
+    }
+
+    /// The cancel rules on the caller's transaction; `userID` nil cancels anyone's job (admins).
+    /// Returns the job as it was.
+    @discardableResult
+    func cancel(_ id: UUID, userID: UUID?, on connection: PostgresConnection, logger: Logger) async throws -> GenerationJob {
+        guard let job = try await jobs.job(id, userID: userID, forUpdate: true, on: connection, logger: logger) else {
+            throw AppError.notFound("Generation job")
+        }
+        guard job.status == .queued || job.status == .running else {
+            throw AppError.conflict(code: "JOB_FINISHED", detail: "The job already ended (\(job.status.rawValue)).")
+        }
+        try await jobs.markCanceled(id, on: connection, logger: logger)
+        try await variants.skipQueued(jobID: id, on: connection, logger: logger)
+        try await JobSettlement().finishIfDone(id, on: connection, logger: logger)
+        return job
     }
 }

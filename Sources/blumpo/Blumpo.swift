@@ -11,6 +11,6 @@ struct Blumpo: AsyncParsableCommand {
             Without DATABASE_URL, a private PostgreSQL cluster is created and started under
             $BLUMPO_DATA_DIR/postgres.
             """,
-        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self, BillingCommand.self, BrandCommand.self, GenerateCommand.self, RenderCommand.self]
+        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self, BillingCommand.self, BrandCommand.self, GenerateCommand.self, RenderCommand.self, AdminCommand.self]
     )
 }

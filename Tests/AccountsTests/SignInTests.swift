@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 import Core
 import Foundation
 import PostgresNIO
@@ -215,7 +216,7 @@ import TestSupport
                 email: "mal@example.com", code: try await db.latestCode(to: "mal@example.com"), purpose: .login, origin: somewhere, logger: db.logger)
             #expect(try await auth.authenticate(token: signedIn.token, logger: db.logger)?.id == signedIn.user.id)
 
-            _ = try await auth.setBanned(signedIn.user.id, true, logger: db.logger)
+            _ = try await auth.setBanned(signedIn.user.id, true, actor: .commandLine(), logger: db.logger)
             #expect(try await auth.authenticate(token: signedIn.token, logger: db.logger) == nil)
             try await db.execute("UPDATE auth_otp SET expires_at = now() - interval '1 second'")
             _ = try await auth.requestCode(email: "mal@example.com", purpose: .login, origin: somewhere, logger: db.logger)

@@ -1,3 +1,4 @@
+import Audit
 import Billing
 import Core
 import Database
@@ -91,7 +92,7 @@ import Testing
                     PricingRuleEdit.self,
                     from: Data(#"{"name":"x","strategy":"PER_AD","base_cost_tokens":10,"archetype_base_costs":{"meme":\#(costs["meme"]!)}}"#.utf8))
                 await #expect(throws: AppError.self) {
-                    try await CatalogService(client: db.client).activate(input, logger: db.logger)
+                    try await CatalogService(client: db.client).activate(input, actor: .commandLine(), logger: db.logger)
                 }
             }
             let version = try await db.one("SELECT count(*)::int FROM generation_pricing", as: Int.self)

@@ -11,6 +11,8 @@ public struct User: Sendable, Codable, Equatable {
     public let createdAt: Date
     public var lastLoginAt: Date?
     public var banFlag: Bool
+    /// Granted with `blumpo admin grant`; `BLUMPO_ADMIN_EMAILS` makes admins too (see the request's identity).
+    public var isAdmin: Bool
 
     enum CodingKeys: String, CodingKey {
         case id, email
@@ -20,6 +22,7 @@ public struct User: Sendable, Codable, Equatable {
         case createdAt = "created_at"
         case lastLoginAt = "last_login_at"
         case banFlag = "ban_flag"
+        case isAdmin = "is_admin"
     }
 }
 

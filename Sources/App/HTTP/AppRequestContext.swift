@@ -44,7 +44,8 @@ struct AuthenticatedContext: ChildRequestContext {
     }
 }
 
-/// The context of admin routes: a signed-in user whose email is in `BLUMPO_ADMIN_EMAILS`.
+/// The context of admin routes: a signed-in user whose email is in `BLUMPO_ADMIN_EMAILS` or who
+/// was granted `is_admin` (`blumpo admin grant`).
 struct AdminContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let identity: Identity

@@ -19,7 +19,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let (token, viaCookie) = Self.presentedToken(request), let user = try await auth.authenticate(token: token, logger: context.logger) {
-            let identity = Identity(user: user, token: token, viaCookie: viaCookie, isAdmin: adminEmails.contains(user.email))
+            let identity = Identity(user: user, token: token, viaCookie: viaCookie, isAdmin: user.isAdmin || adminEmails.contains(user.email))
             if viaCookie && !Self.isSafe(request.method) && !originMatches(request) {
                 throw Problem(
                     status: .forbidden, code: "CSRF_REJECTED",

@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 public import Billing
 public import Core
 import Database
@@ -152,34 +153,24 @@ struct BillingRoutes: Sendable {
         let adminCatalog = router.group("api/v1/admin", context: AdminContext.self)
         adminCatalog.put("plans/{code}") { request, context -> Items<PlanStore.Plan> in
             let edit = try await request.decode(as: PlanEdit.self, context: context)
-            return Items(items: try await catalog.putPlan(try context.parameters.require("code"), edit, logger: context.logger), paymentsEnabled: stripe != nil)
+            return Items(items: try await catalog.putPlan(try context.parameters.require("code"), edit, actor: context.actor, logger: context.logger), paymentsEnabled: stripe != nil)
         }
         adminCatalog.put("topups/{sku}") { request, context -> Items<PlanStore.Topup> in
             let edit = try await request.decode(as: TopupEdit.self, context: context)
-            return Items(items: try await catalog.putTopup(try context.parameters.require("sku"), edit, logger: context.logger), paymentsEnabled: stripe != nil)
+            return Items(items: try await catalog.putTopup(try context.parameters.require("sku"), edit, actor: context.actor, logger: context.logger), paymentsEnabled: stripe != nil)
         }
         adminCatalog.post("pricing") { request, context -> PricingRule in
-            try await catalog.activate(try await request.decode(as: PricingRuleEdit.self, context: context), logger: context.logger)
+            try await catalog.activate(try await request.decode(as: PricingRuleEdit.self, context: context), actor: context.actor, logger: context.logger)
         }
 
         let admin = router.group("api/v1/admin/users", context: AdminContext.self)
         admin.post("{id}/tokens") { request, context -> LedgerEntry in
             let userID = try context.parameters.require("id", as: UUID.self)
             let body = try await request.decode(as: Adjustment.self, context: context)
-            guard body.delta != 0, Bounds.tokens(body.delta) != nil else {
-                throw AppError.validation(["delta": "must be a non-zero whole number from -\(Bounds.maxTokens) to \(Bounds.maxTokens)"])
-            }
-            if let note = body.note, note.count > 500 { throw AppError.validation(["note": "must be at most 500 characters"]) }
             // A client retry with the same Idempotency-Key applies once.
             let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? UUID().uuidString
-            let entry = try await client.transaction(logger: context.logger) { connection in
-                try await TokenLedger().apply(
-                    userID: userID, delta: body.delta, reason: .adminAdjust, referenceID: "admin:\(userID.uuidString.lowercased()):\(key)",
-                    on: connection, logger: context.logger)
-            }
-            // The key names one adjustment: the same key with another amount is a mistake, not a retry.
-            guard entry.delta == body.delta else { throw AppError.idempotencyKeyReused }
-            return entry
+            return try await TokenAdjustments(client: client).adjust(
+                userID: userID, delta: body.delta, note: body.note, key: key, actor: context.actor, logger: context.logger)
         }
     }
 }

@@ -15,10 +15,14 @@ public struct WorkflowStore: Sendable {
         public let format: String?
     }
 
+    /// Active workflows of active archetypes: what jobs are planned with.
     public func activeWorkflows(on connection: PostgresConnection, logger: Logger) async throws -> [Workflow] {
         try await connection.query(
-            "SELECT id, archetype_code, workflow_uid, variant_key, format FROM ad_workflow WHERE is_active ORDER BY archetype_code, variant_key",
-            logger: logger
+            """
+            SELECT w.id, w.archetype_code, w.workflow_uid, w.variant_key, w.format FROM ad_workflow w
+            JOIN ad_archetype a ON a.code = w.archetype_code
+            WHERE w.is_active AND a.is_active ORDER BY w.archetype_code, w.variant_key
+            """, logger: logger
         ).collect().map { row in
             let (id, archetype, uid, key, format) = try row.decode((UUID, String, String, String, String?).self)
             return Workflow(id: id, archetype: archetype, uid: uid, variantKey: key, format: format)
@@ -44,7 +48,7 @@ public struct WorkflowStore: Sendable {
 
     public func archetypes(on connection: PostgresConnection, logger: Logger) async throws -> [ArchetypeListing] {
         let workflows = try await activeWorkflows(on: connection, logger: logger)
-        let rows = try await connection.query("SELECT code, display_name, description FROM ad_archetype ORDER BY code", logger: logger).collect()
+        let rows = try await connection.query("SELECT code, display_name, description FROM ad_archetype WHERE is_active ORDER BY code", logger: logger).collect()
         return try rows.compactMap { row in
             let (code, name, description) = try row.decode((String, String, String?).self)
             let own = workflows.filter { $0.archetype == code }

@@ -23,8 +23,11 @@ public struct RunVariant: TaskHandler {
         self.options = options
     }
 
+    /// The queue key of a variant's task, by which admins find its attempts.
+    public static func uniqueKey(_ variantID: UUID) -> String { "variant:\(variantID.uuidString.lowercased())" }
+
     public static func task(variantID: UUID, owner: UUID) throws -> NewTask {
-        try NewTask(kind: kind, payload: Payload(variantID: variantID), uniqueKey: "variant:\(variantID.uuidString.lowercased())", owner: owner.uuidString.lowercased())
+        try NewTask(kind: kind, payload: Payload(variantID: variantID), uniqueKey: uniqueKey(variantID), owner: owner.uuidString.lowercased())
     }
 
     public func run(_ payload: Payload, context: TaskContext) async throws {
