@@ -206,7 +206,7 @@ let package = Package(
         .target(
             name: "Analytics",
             dependencies: [
-                "Core", "Database", "Billing",
+                "Core", "Database", "Billing", "Library",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -61,7 +61,8 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
     OpenAPIRoutes().register(on: router)
     AuthRoutes(auth: auth, configuration: configuration).register(on: router)
     MeRoutes(auth: auth, client: dependencies.client).register(on: router)
-    AnalyticsRoutes(analytics: AnalyticsService(client: dependencies.client)).register(on: router)
+    let analytics = AnalyticsService(client: dependencies.client)
+    AnalyticsRoutes(analytics: analytics).register(on: router)
     // A user is waiting on these calls: a few seconds, then a 503 rather than a hung page.
     let stripe = outside.stripe.map { StripeBilling(stripe: $0.withDeadline(.seconds(5)), client: dependencies.client, baseURL: configuration.baseURL) }
     let prices = outside.stripe.map { StripePrices(stripe: $0.withDeadline(.seconds(3))) }
@@ -79,7 +80,7 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
     let library = LibraryService(client: dependencies.client, blobs: outside.blobs, baseURL: configuration.baseURL)
     LibraryRoutes(library: library).register(on: router)
     WebPages(
-        renderer: renderer, auth: auth, brands: brands, jobs: jobs, library: library, client: dependencies.client, stripe: stripe,
+        renderer: renderer, auth: auth, brands: brands, jobs: jobs, library: library, analytics: analytics, client: dependencies.client, stripe: stripe,
         configuration: configuration, staticFiles: try StaticFiles()
     ).register(on: router)
     if let local = outside.blobs as? LocalBlobStore { BlobRoutes(store: local).register(on: router) }

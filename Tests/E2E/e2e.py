@@ -207,6 +207,9 @@ def main():
         timed_get(driver, base + "/library")
         assert len(driver.find_elements(By.CSS_SELECTOR, "img.thumb")) == 2, "both ads are in the library after the restore"
 
+        timed_get(driver, base + "/analytics")
+        assert "ads generated" in driver.find_element(By.ID, "daily-heading").text
+        check_page(driver, "analytics")
         timed_get(driver, base + "/credits")
         check_page(driver, "credits")
         timed_get(driver, base + "/settings")

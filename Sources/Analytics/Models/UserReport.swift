@@ -1,14 +1,6 @@
 public import Core
 public import Foundation
-
-/// Every `ad_event.event_type`, as the daily series lists them.
-public enum EventType: String, Sendable, CaseIterable {
-    case saved, unsaved, downloaded, shared, deleted, restored
-    case autoDelete = "auto_delete"
-    case viewed
-    case reviewKept = "review_kept"
-    case reviewDiscarded = "review_discarded"
-}
+import Library
 
 /// One UTC day of a chart: images generated that day, and per event type the images that had
 /// at least one such event that day (whenever they were generated).
@@ -22,7 +14,7 @@ public struct DailyActivity: Sendable, Equatable, Encodable {
     init(date: String, generated: Int64) {
         self.date = date
         self.generated = generated
-        events = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, 0) })
+        events = Dictionary(uniqueKeysWithValues: AdEventType.allCases.map { ($0.rawValue, 0) })
     }
 }
 

@@ -1,4 +1,5 @@
 import Accounts
+import Analytics
 import Billing
 import Brands
 import Core
@@ -19,6 +20,7 @@ struct WebPages: Sendable {
     let brands: BrandService
     let jobs: JobService
     let library: LibraryService
+    let analytics: AnalyticsService
     let client: PostgresClient
     let stripe: StripeBilling?
     let configuration: AppConfiguration
@@ -30,6 +32,7 @@ struct WebPages: Sendable {
         registerWorkspace(on: router)
         registerLibrary(on: router)
         registerAccount(on: router)
+        registerAnalytics(on: router)
     }
 
     /// The signed-in user and their session, or a redirect to sign-in that comes back here.
@@ -46,7 +49,7 @@ struct WebPages: Sendable {
         var page: [String: Any] = ["title": title]
         guard let identity else { return page }
         let summary = try await client.withConnection { try await TokenAccountStore().summary(for: identity.user.id, on: $0, logger: logger) }
-        let items = [("/app", "Dashboard"), ("/library", "Library"), ("/credits", "Credits"), ("/settings", "Settings")]
+        let items = [("/app", "Dashboard"), ("/library", "Library"), ("/analytics", "Analytics"), ("/credits", "Credits"), ("/settings", "Settings")]
         page["signedIn"] = true
         page["balance"] = summary?.balance ?? 0
         page["csrf"] = CSRF.token(for: identity.token)
