@@ -1,5 +1,5 @@
 import Core
-public import Foundation
+import Foundation
 public import Logging
 public import PostgresNIO
 

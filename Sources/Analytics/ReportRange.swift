@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Foundation
 
 /// The half-open period `[from, to)` a report covers, parsed from the `from` and `to` query

@@ -6,7 +6,7 @@ import Library
 public import Generation
 public import Logging
 public import PostgresNIO
-public import ServiceLifecycle
+import ServiceLifecycle
 public import TaskQueue
 
 /// The composition root of background work: every task kind with its handler, every periodic

@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Foundation
 public import Logging
 public import PostgresNIO

@@ -1,5 +1,5 @@
 import Core
-public import Foundation
+import Foundation
 
 /// What an admin sends to change the catalogue (plans, top-ups, the pricing rule), and the rules
 /// each edit must satisfy before any row changes.

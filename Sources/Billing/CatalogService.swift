@@ -1,7 +1,7 @@
 public import Audit
 import Core
 import Database
-public import Foundation
+import Foundation
 public import Logging
 public import PostgresNIO
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Any JSON value, to pass stored documents through unchanged.
 public enum JSONValue: Codable, Sendable, Equatable {

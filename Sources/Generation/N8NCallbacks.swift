@@ -1,8 +1,8 @@
-public import Brands
+import Brands
 import Core
 import Database
 public import Fetching
-public import Foundation
+import Foundation
 import Imaging
 public import Logging
 public import PostgresNIO

@@ -3,14 +3,14 @@ import Billing
 import Brands
 import Core
 import Crypto
-public import Foundation
+import Foundation
 import Imaging
-public import Logging
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
-public import PostgresNIO
-public import Storage
+import PostgresNIO
+import Storage
 import TaskQueue
 
 /// Where the n8n instance is and how it is called.

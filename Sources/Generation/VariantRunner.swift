@@ -1,4 +1,4 @@
-public import Brands
+import Brands
 import Core
 import Database
 public import Foundation

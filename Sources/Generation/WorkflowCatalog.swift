@@ -1,5 +1,5 @@
 public import Audit
-public import Core
+import Core
 import Database
 public import Foundation
 public import Logging

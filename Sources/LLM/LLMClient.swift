@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A chat model that answers with JSON matching a schema.
 public protocol LLMClient: Sendable {

@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 import Core
-public import Foundation
+import Foundation
 public import Logging
 import NIOCore
 import NIOFoundationCompat

@@ -1,6 +1,6 @@
-public import Foundation
-public import Logging
-public import PostgresNIO
+import Foundation
+import Logging
+import PostgresNIO
 
 /// An action the owner takes on an image, and the event it writes when it changes something.
 public enum ImageAction: String, Sendable, CaseIterable {

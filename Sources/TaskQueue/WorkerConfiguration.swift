@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Settings of one worker process.
 public struct WorkerConfiguration: Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where and how to deliver mail, parsed from `SMTP_URL`:
 /// `smtp://user:pass@host:587` (STARTTLS whenever the server offers it) or

@@ -1,5 +1,5 @@
 import Core
-public import Foundation
+import Foundation
 
 /// A `PATCH /api/v1/me` body: every field optional; a JSON null clears the field.
 public struct ProfilePatch: Decodable, Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The library actions a report counts, in the order reports list them.
 public enum ReportedAction: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Foundation
 
 /// One archetype's images in the period and what became of them, with the archetype's rank

@@ -1,6 +1,6 @@
 public import Accounts
 public import Billing
-public import Brands
+import Brands
 public import Configuration
 import Foundation
 public import Generation

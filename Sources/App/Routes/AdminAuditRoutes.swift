@@ -1,5 +1,5 @@
 import Audit
-public import Core
+import Core
 import Foundation
 public import Hummingbird
 import PostgresNIO

@@ -1,5 +1,5 @@
 import Brands
-public import Core
+import Core
 import Foundation
 public import Hummingbird
 

@@ -1,7 +1,7 @@
 import Accounts
 import Audit
 public import Billing
-public import Core
+import Core
 import Database
 import Foundation
 import Generation

@@ -1,9 +1,9 @@
 import Core
 import Database
-public import Foundation
+import Foundation
 public import Logging
 public import PostgresNIO
-public import TaskQueue
+import TaskQueue
 
 /// The webhook inbox: events are stored by id before anything else happens, so a redelivery
 /// is recognised and acknowledged without a second effect, and processed on the queue.

@@ -1,8 +1,8 @@
 import Core
 import Database
-public import Foundation
-public import Logging
-public import PostgresNIO
+import Foundation
+import Logging
+import PostgresNIO
 public import TaskQueue
 
 /// Applies one Stripe event (product spec §4.2). Subscription state is always read back from

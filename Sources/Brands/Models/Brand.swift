@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Foundation
 
 /// A brand: the identity Blumpo extracts from a website and users edit (`brand` row).

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The marketing insight fields of `brand_insights` that extraction fills and users edit.
 /// Reddit fields belong to Reddit mining and are not part of this value.

@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Foundation
 
 /// An `ad_workflow` row as admins see and edit it.

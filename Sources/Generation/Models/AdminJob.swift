@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Foundation
 
 /// Filters of the admin job list; nil matches everything.

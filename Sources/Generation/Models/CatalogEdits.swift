@@ -1,5 +1,5 @@
-public import Core
-public import Foundation
+import Core
+import Foundation
 
 /// What an admin sends to create or edit an archetype; every field is checked before a row changes.
 public struct ArchetypeEdit: Decodable, Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The body of `POST /api/v1/generation-jobs`, with the `generation_job` field names.
 public struct CreateJobRequest: Decodable, Sendable {

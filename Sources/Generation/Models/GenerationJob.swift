@@ -1,5 +1,5 @@
 public import Library
-public import Brands
+import Brands
 public import Core
 public import Foundation
 

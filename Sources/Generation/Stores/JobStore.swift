@@ -1,4 +1,4 @@
-public import Brands
+import Brands
 public import Core
 public import Foundation
 public import Logging

@@ -1,5 +1,5 @@
 import Database
-public import Foundation
+import Foundation
 import Logging
 import PostgresNIO
 public import Storage
