@@ -85,13 +85,14 @@ done
 # runuser lets a root-run blumpo hand the cluster to an unprivileged account.
 command -v runuser >/dev/null 2>&1 || need_debian+=(util-linux)
 
-# The test servers' Python, able to make a virtual environment (Debian keeps venv's pip
-# bootstrap, ensurepip, in python3-venv).
 # The browser tests (`make test-e2e`) drive Debian's Chromium through its chromedriver.
 if [[ "$tests" == "1" ]]; then
     command -v chromium >/dev/null 2>&1 || need_debian+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || need_debian+=(chromium-driver)
 fi
+
+# The test servers' Python, able to make a virtual environment (Debian keeps venv's pip
+# bootstrap, ensurepip, in python3-venv).
 if [[ "$tests" == "1" ]]; then
     if ! command -v python3 >/dev/null 2>&1; then
         need_debian+=(python3 python3-venv)

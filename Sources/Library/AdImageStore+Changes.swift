@@ -60,11 +60,11 @@ extension AdImageStore {
     }
 
     /// Bin images past their time, locked for this purge (other instances skip them).
-    public func dueForPurge(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [AdImage] {
+    public func dueForPurge(limit: Int, skipping: [UUID] = [], on connection: PostgresConnection, logger: Logger) async throws -> [AdImage] {
         try await connection.query(
             """
             SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from)
-            WHERE i.delete_at IS NOT NULL AND i.delete_at <= now() AND NOT i.is_deleted
+            WHERE i.delete_at IS NOT NULL AND i.delete_at <= now() AND NOT i.is_deleted AND i.id <> ALL(\(skipping))
             ORDER BY i.delete_at LIMIT \(limit) FOR UPDATE OF i SKIP LOCKED
             """, logger: logger
         ).collect().map(Self.decode)

@@ -75,6 +75,8 @@ extension LibraryService {
             if let value = event.metadata {
                 guard case .object = value else { throw AppError.validation(["\(field).metadata": "must be an object"]) }
                 let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+                // PostgreSQL's jsonb cannot hold a NUL character.
+                guard !text.contains("\\u0000") else { throw AppError.validation(["\(field).metadata": "must not contain NUL characters"]) }
                 guard text.utf8.count <= 2048 else { throw AppError.validation(["\(field).metadata": "must be at most 2048 bytes of JSON"]) }
                 metadata = text
             }

@@ -36,7 +36,11 @@ public struct LibraryService: Sendable {
 
     /// One action on one image, in its own transaction.
     public func perform(_ action: ImageAction, on id: UUID, userID: UUID, source: AdEventSource, logger: Logger) async throws -> AdImage {
-        try await perform(action, on: [id], userID: userID, source: source, logger: logger)[0]
+        // A ban landing between the change and the re-read hides the image: then it is gone.
+        guard let image = try await perform(action, on: [id], userID: userID, source: source, logger: logger).first else {
+            throw AppError.notFound("Ad image")
+        }
+        return image
     }
 
     /// The same action on up to 100 images, all or nothing: one of them not the caller's is a 404.
@@ -90,6 +94,11 @@ public struct LibraryService: Sendable {
         let ids = try Self.checkedIDs(ids)
         let found = try await client.withConnection { try await images.images(ids, userID: userID, forUpdate: false, on: $0, logger: logger) }
         guard found.count == ids.count else { throw AppError.notFound("Ad image") }
+        // The archive is built in memory: its size is bounded before any file is read.
+        let total = found.reduce(Int64(0)) { $0 + max(0, min($1.bytesSize ?? 0, Int64(Self.zipLimit))) }
+        guard total <= Int64(Self.zipLimit) else {
+            throw AppError.validation(["ids": "the selected ads are over \(Self.zipLimit >> 20) MB together; download fewer at once"])
+        }
         var zip = ZipWriter()
         for image in found {
             guard let data = try await file(of: image) else { throw AppError.notFound("Ad image file") }
@@ -119,6 +128,9 @@ public struct LibraryService: Sendable {
         }
         return AppError.notFound("Ad image")
     }
+
+    /// The most one zip download holds.
+    static let zipLimit = 200 << 20
 
     static func checkedIDs(_ ids: [UUID]) throws -> [UUID] {
         var seen = Set<UUID>()

@@ -18,6 +18,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        // The web app's forms change state with or without a session (signing in is one): they
+        // must come from this site, or another site could sign a visitor into its own account.
+        if !Self.isSafe(request.method) && !request.uri.path.hasPrefix("/api/") && !originMatches(request) {
+            throw Problem(status: .forbidden, code: "CSRF_REJECTED", detail: "Forms must be sent from \(allowedOrigin).")
+        }
         if let (token, viaCookie) = Self.presentedToken(request), let user = try await auth.authenticate(token: token, logger: context.logger) {
             let identity = Identity(user: user, token: token, viaCookie: viaCookie, isAdmin: user.isAdmin || adminEmails.contains(user.email))
             if viaCookie && !Self.isSafe(request.method) && !originMatches(request) {

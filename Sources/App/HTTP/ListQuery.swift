@@ -15,23 +15,30 @@ extension Request {
 }
 
 extension Request {
+    /// A query parameter, nil when absent or empty: a form's "All" option and an empty date
+    /// field send `name=`, which means no filter.
+    func queryValue(_ name: String) -> Substring? {
+        guard let text = uri.queryParameters[Substring(name)], !text.isEmpty else { return nil }
+        return text
+    }
+
     /// An optional id query parameter; anything but a UUID is refused naming the field.
     func queryID(_ name: String) throws -> UUID? {
-        guard let text = uri.queryParameters[Substring(name)] else { return nil }
+        guard let text = queryValue(name) else { return nil }
         guard let id = UUID(uuidString: String(text)) else { throw AppError.validation([name: "must be an id"]) }
         return id
     }
 
     /// An optional RFC 3339 time or `YYYY-MM-DD` date query parameter.
     func queryTime(_ name: String) throws -> Date? {
-        guard let text = uri.queryParameters[Substring(name)] else { return nil }
+        guard let text = queryValue(name) else { return nil }
         guard let date = RFC3339.parse(String(text)) else { throw AppError.validation([name: "must be an RFC 3339 time or a YYYY-MM-DD date"]) }
         return date
     }
 
     /// An optional short code query parameter (an archetype, a format): letters, digits, `_` and `-`.
     func queryCode(_ name: String) throws -> String? {
-        guard let text = uri.queryParameters[Substring(name)] else { return nil }
+        guard let text = queryValue(name) else { return nil }
         guard (1...64).contains(text.utf8.count), text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }) else {
             throw AppError.validation([name: "must be 1 to 64 letters, digits, _ or -"])
         }
@@ -40,7 +47,7 @@ extension Request {
 
     /// An optional `true` / `false` query parameter.
     func queryBool(_ name: String) throws -> Bool? {
-        guard let text = uri.queryParameters[Substring(name)] else { return nil }
+        guard let text = queryValue(name) else { return nil }
         switch text {
         case "true": return true
         case "false": return false

@@ -25,8 +25,7 @@ struct AnalyticsRoutes: Sendable {
     }
 
     static func range(_ request: Request) throws -> ReportRange {
-        let query = request.uri.queryParameters
-        return try ReportRange(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        try ReportRange(from: request.queryValue("from").map(String.init), to: request.queryValue("to").map(String.init))
     }
 }
 

@@ -27,7 +27,8 @@ struct BlobRoutes: Sendable {
             let etag = "\"\(String(size, radix: 16))-\(String(Int64(modified.timeIntervalSince1970 * 1000), radix: 16))\""
             var headers: HTTPFields = [
                 .eTag: etag,
-                .cacheControl: "public, max-age=3600",
+                // Ads can be banned or purged: browsers revalidate them (cheap with the ETag).
+                .cacheControl: key.path.hasPrefix("users/") ? "no-cache" : "public, max-age=3600",
                 .contentType: key.contentType,
                 .init("X-Content-Type-Options")!: "nosniff",
                 // An SVG opened directly must not run anything.

@@ -94,7 +94,7 @@ struct LibraryRoutes: Sendable {
 
     static func filter(_ request: Request) throws -> LibraryFilter {
         var state = LibraryState.active
-        if let text = request.uri.queryParameters["state"] {
+        if let text = request.queryValue("state") {
             guard let parsed = LibraryState(rawValue: String(text)) else {
                 throw AppError.validation(["state": "must be one of " + LibraryState.allCases.map(\.rawValue).joined(separator: ", ")])
             }

@@ -66,9 +66,11 @@ extension WebPages {
             }
             var response = redirect(Self.localPath(form["next"]) ?? "/app")
             if let url = form["url"], !url.isEmpty {
-                // The visitor pasted a URL before signing in: the brand is made now.
-                let brand = try await brands.create(userID: signedIn.user.id, websiteURL: url, name: nil, language: nil, logger: context.logger)
-                response = redirect("/brands/\(brand.brand.id.uuidString.lowercased())?first=1")
+                // The visitor pasted a URL before signing in: the brand is made now. If it cannot
+                // be (a bad address, the plan's limit), they are signed in all the same.
+                if let brand = try? await brands.create(userID: signedIn.user.id, websiteURL: url, name: nil, language: nil, logger: context.logger) {
+                    response = redirect("/brands/\(brand.brand.id.uuidString.lowercased())?first=1")
+                }
             }
             response.setCookie(sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
             return response
@@ -112,7 +114,11 @@ extension WebPages {
 
     /// Only paths on this site: an open redirect would send a signed-in user anywhere.
     static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), text.utf8.count <= 500 else { return nil }
+        // Browsers drop tabs and newlines inside URLs ("/\t/evil.com" becomes "//evil.com"), so
+        // only plain path and query characters pass.
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), text.utf8.count <= 500,
+            text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/_?=&%.-".unicodeScalars.contains($0)) })
+        else { return nil }
         return text
     }
 

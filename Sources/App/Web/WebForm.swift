@@ -14,12 +14,25 @@ struct WebForm: Sendable {
     let fields: [String: [String]]
 
     static func read(_ request: Request, context: some RequestContext) async throws -> WebForm {
-        let body = try await request.body.collect(upTo: 64 << 10)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
+        try parse(String(buffer: try await request.body.collect(upTo: 64 << 10)))
+    }
+
+    /// Split by hand: Foundation's URL types trap on some malformed input, and a form body is
+    /// whatever the sender wrote. A field that does not decode is refused, naming nothing.
+    static func parse(_ body: String) throws -> WebForm {
         var fields: [String: [String]] = [:]
-        for item in components.queryItems ?? [] { fields[item.name, default: []].append(item.value ?? "") }
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
+                throw AppError.badRequest(code: "BAD_FORM", detail: "The form could not be read; reload the page and try again.")
+            }
+            fields[name, default: []].append(value)
+        }
         return WebForm(fields: fields)
+    }
+
+    static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     subscript(_ name: String) -> String? { fields[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines) }

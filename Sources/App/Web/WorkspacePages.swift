@@ -41,8 +41,10 @@ extension WebPages {
         router.post("brands/{id}/first-ads") { request, context -> Response in
             let (identity, _) = try await post(request, context)
             let brandID = try Self.pathID(context)
-            // The free first run: one archetype, the square format, paid by the sign-up tokens.
-            let body = CreateJobRequest(brandID: brandID.uuidString, archetypeCode: "problem_solution", formats: ["square"])
+            // The first run asks nothing: the first active archetype, the square format, charged
+            // like any job (the sign-up tokens cover it).
+            let archetype = try await jobs.archetypes(logger: context.logger).first?.code
+            let body = CreateJobRequest(brandID: brandID.uuidString, archetypeCode: archetype, formats: ["square"])
             let created = try await jobs.create(
                 userID: identity.user.id, request: body, idempotencyKey: "first-ads:\(brandID.uuidString.lowercased())", logger: context.logger)
             return redirect("/jobs/\(created.detail.job.id.uuidString.lowercased())")

@@ -25,20 +25,41 @@ public struct PurgeBinnedImages: TaskHandler {
     public func run(_ payload: EmptyPayload, context: TaskContext) async throws {
         // A bounded run per tick; a larger backlog continues on the next tick.
         var purged = 0
-        while purged < batch, !Task.isCancelled, try await purgeOne(context) {
-            purged += 1
+        var failed: [UUID] = []
+        while purged + failed.count < batch, !Task.isCancelled {
+            do {
+                guard try await purgeOne(context, skipping: failed) != nil else { break }
+                purged += 1
+            } catch let error as PurgeFailure {
+                // One image the store keeps refusing must not stop the bin from emptying.
+                failed.append(error.imageID)
+                context.logger.warning("purging an image failed; next tick retries it", metadata: ["image.id": "\(error.imageID)", "error": "\(error.cause)"])
+            }
         }
         if purged > 0 { context.logger.info("purged binned images", metadata: ["count": "\(purged)"]) }
     }
 
-    /// Purges the most overdue image; false when none is due.
-    func purgeOne(_ context: TaskContext) async throws -> Bool {
+    struct PurgeFailure: Error {
+        let imageID: UUID
+        let cause: any Error
+    }
+
+    /// Purges the most overdue image not in `skipping`; nil when none is due.
+    func purgeOne(_ context: TaskContext, skipping: [UUID]) async throws -> UUID? {
         try await context.client.transaction(logger: context.logger) { connection in
-            guard let image = try await AdImageStore().dueForPurge(limit: 1, on: connection, logger: context.logger).first else { return false }
-            try await blobs.delete(try BlobKey(image.currentKey))
+            guard let image = try await AdImageStore().dueForPurge(limit: 1, skipping: skipping, on: connection, logger: context.logger).first else {
+                return nil
+            }
+            do {
+                // Both places a file can be: a ban's move may have been interrupted half-way.
+                try await blobs.delete(try BlobKey(image.storageKey))
+                try await blobs.delete(try BlobKey("hidden/" + image.storageKey))
+            } catch {
+                throw PurgeFailure(imageID: image.id, cause: error)
+            }
             try await AdImageStore().markPurged(image.id, on: connection, logger: context.logger)
             try await AdEventStore().recordAutoDelete(image, on: connection, logger: context.logger)
-            return true
+            return image.id
         }
     }
 }

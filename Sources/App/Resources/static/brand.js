@@ -15,7 +15,8 @@ if (section && section.dataset.extracting === "true") {
         }
         if (status.overall && status.overall !== "pending") {
           const first = section.querySelector("[data-first-ads]");
-          if (first) { first.querySelector("button").disabled = false; first.submit(); return; }
+          // Ads only from a kit that was read (fully or in part); an error is shown instead.
+          if (first && status.overall !== "error") { first.querySelector("button").disabled = false; first.submit(); return; }
           window.location.reload();
           return;
         }

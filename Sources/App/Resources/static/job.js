@@ -22,20 +22,26 @@ if (job && review) {
     const body = { events: [{ id: `${imageID}:${type}`, type, ad_image_id: imageID }] };
     await fetch("/api/v1/ad-events", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(() => {});
   };
+  let busy = false;
   const act = async (figure, action) => {
+    // The link downloads; the ad stays on screen for a decision. One decision at a time.
+    if (action === "download" || busy) return;
+    busy = true;
     const imageID = figure.dataset.image;
-    if (action === "save") {
-      await fetch(`/api/v1/ad-images/${imageID}/save`, { method: "POST", credentials: "same-origin" });
-      event(imageID, "review_kept");
-    } else if (action === "delete") {
-      await fetch(`/api/v1/ad-images/${imageID}`, { method: "DELETE", credentials: "same-origin" });
-      event(imageID, "review_discarded");
-    } else if (action === "download") {
-      return; // the link downloads; the ad stays on screen for a decision
+    try {
+      const response = action === "save"
+        ? await fetch(`/api/v1/ad-images/${imageID}/save`, { method: "POST", credentials: "same-origin" })
+        : await fetch(`/api/v1/ad-images/${imageID}`, { method: "DELETE", credentials: "same-origin" });
+      if (!response.ok) return; // the ad stays, so the choice can be made again
+      event(imageID, action === "save" ? "review_kept" : "review_discarded");
+      figure.hidden = true;
+      current = null;
+      show();
+    } catch (_) {
+      /* offline: the ad stays on screen */
+    } finally {
+      busy = false;
     }
-    figure.hidden = true;
-    current = null;
-    show();
   };
   review.addEventListener("click", (e) => {
     const button = e.target.closest("[data-action]");
@@ -58,7 +64,8 @@ if (job && review) {
   });
 
   const add = (image) => {
-    if (review.querySelector(`[data-image="${image.id}"]`)) return;
+    // The stream sends every image of the job, the ones already decided on included.
+    if (image.is_saved || image.delete_at || review.querySelector(`[data-image="${image.id}"]`)) return;
     const figure = document.createElement("figure");
     figure.className = "ad card";
     figure.dataset.image = image.id;

@@ -9,8 +9,8 @@ ALTER TABLE ad_image ADD COLUMN is_saved boolean NOT NULL DEFAULT false;
 ALTER TABLE ad_image ADD COLUMN share_token text;
 CREATE UNIQUE INDEX ad_image_share_token_key ON ad_image (share_token) WHERE share_token IS NOT NULL;
 
--- Where the blob is now: a banned image's blob is moved under a private prefix by a task, so
--- its public URL stops answering on every store; unbanning moves it back.
+-- Where the blob is now: a banned image's blob is moved under `hidden/` by a task, so its
+-- public URL stops answering; unbanning moves it back.
 ALTER TABLE ad_image ADD COLUMN blob_hidden boolean NOT NULL DEFAULT false;
 
 -- The purge walks soft-deleted images by due time.
