@@ -44,11 +44,4 @@ public struct AdEventStore: Sendable {
             """, logger: logger
         ).collect().count == 1
     }
-
-    /// How many events of `type` an image has (tests and the admin view).
-    public func count(_ type: AdEventType, imageID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        try await connection.query(
-            "SELECT count(*)::int FROM ad_event WHERE ad_image_id = \(imageID) AND event_type = \(type.rawValue)", logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
-    }
 }

@@ -70,6 +70,13 @@ extension AdImageStore {
         ).collect().map(Self.decode)
     }
 
+    /// Images whose file is not where their ban says (a move that was interrupted or raced).
+    public func visibilityMismatches(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+        try await connection.query(
+            "SELECT id FROM ad_image WHERE ban_flag <> blob_hidden AND NOT is_deleted LIMIT \(limit)", logger: logger
+        ).collect().map { try $0.decode(UUID.self) }
+    }
+
     /// The row stays (history and analytics keep it); the file is gone.
     public func markPurged(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("UPDATE ad_image SET is_deleted = true, share_token = NULL WHERE id = \(id)", logger: logger)

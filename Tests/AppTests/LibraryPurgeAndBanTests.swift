@@ -94,6 +94,11 @@ final class CrashAfterDelete: BlobStore {
             let banned = try await l.client.json(.get, "/api/v1/admin/ad-images?banned=true", token: admin).body["items"] as? [[String: Any]] ?? []
             #expect(banned.map { $0["id"] as? String } == [image.id.uuidString.lowercased()])
 
+            // The purge's tick queues a repair for any ban whose file has not moved yet.
+            try await l.db.execute("DELETE FROM queue_task WHERE kind = \(SyncBlobVisibility.kind)")
+            try await PurgeBinnedImages(blobs: store(l)).run(EmptyPayload(), context: context(l, PurgeBinnedImages.kind))
+            #expect(try await l.db.one("SELECT count(*)::int FROM queue_task WHERE kind = \(SyncBlobVisibility.kind)", as: Int.self) == 1)
+
             // The ban's task moves the file out of public reach.
             let sync = SyncBlobVisibility(blobs: store(l))
             try await sync.run(.init(imageID: image.id), context: context(l, SyncBlobVisibility.kind))

@@ -19,7 +19,7 @@ extension WebPages {
             let names = Dictionary(owned.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             page["hasBrands"] = !owned.isEmpty
             page["brands"] = owned.map { brand -> [String: Any] in
-                ["id": brand.id.uuidString.lowercased(), "name": brand.name, "url": brand.websiteURL, "status": "ready", "statusClass": "ok"]
+                ["id": brand.id.uuidString.lowercased(), "name": brand.name, "url": brand.websiteURL]
             }
             page["hasJobs"] = !recent.isEmpty
             page["jobs"] = recent.map { job -> [String: Any] in

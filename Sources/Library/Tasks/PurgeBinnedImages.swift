@@ -37,6 +37,11 @@ public struct PurgeBinnedImages: TaskHandler {
             }
         }
         if purged > 0 { context.logger.info("purged binned images", metadata: ["count": "\(purged)"]) }
+        // The same tick repairs bans whose file move was lost (a task that ended early or raced).
+        try await context.client.transaction(logger: context.logger) { connection in
+            let stray = try await AdImageStore().visibilityMismatches(limit: batch, on: connection, logger: context.logger)
+            try await TaskStore().enqueue(try stray.map(SyncBlobVisibility.task(for:)), on: connection, logger: context.logger)
+        }
     }
 
     struct PurgeFailure: Error {
