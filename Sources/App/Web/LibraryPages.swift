@@ -23,9 +23,10 @@ extension WebPages {
             page.merge(LibraryPage.context(found, filter: filter, brands: owned.map { ($0.id, $0.name) }, archetypes: archetypes.map { ($0.code, $0.displayName) })) { $1 }
             page["back"] = back
             if let next = found.nextCursor {
-                var query = request.uri.queryParameters.filter { $0.key != "cursor" }.map { "\($0.key)=\($0.value)" }
-                query.append("cursor=\(next)")
-                page["next"] = "/library?" + query.joined(separator: "&")
+                // The same filters, encoded again: a value may hold `&`, `#` or `+`.
+                var query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+                query["cursor"] = next
+                page["next"] = "/library?" + Self.query(query)
             }
             return try renderer.page("library", page)
         }
