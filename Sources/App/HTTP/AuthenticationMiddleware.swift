@@ -70,3 +70,12 @@ extension AppConfiguration {
         return !(url.scheme == "http" && ["localhost", "127.0.0.1", "::1"].contains(url.host ?? ""))
     }
 }
+
+extension AppConfiguration {
+    /// The session cookie the API's sign-in and the web app's set (empty with max-age 0 clears it).
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(
+            name: AuthenticationMiddleware.cookieName, value: value, maxAge: maxAge, path: "/",
+            secure: cookiesAreSecure, httpOnly: true, sameSite: .lax)
+    }
+}

@@ -10,14 +10,8 @@ struct AnalyticsRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.group("api/v1/analytics", context: AuthenticatedContext.self).get { request, context -> UserReport in
-            let query = request.uri.queryParameters
-            var brandID: UUID?
-            if let text = query["brand_id"] {
-                guard let id = UUID(uuidString: String(text)) else { throw AppError.validation(["brand_id": "must be a brand id"]) }
-                brandID = id
-            }
-            return try await analytics.userReport(
-                userID: context.identity.user.id, brandID: brandID, range: try Self.range(request), logger: context.logger)
+            try await analytics.userReport(
+                userID: context.identity.user.id, brandID: try request.queryID("brand_id"), range: try Self.range(request), logger: context.logger)
         }
         router.group("api/v1/admin/kpis", context: AdminContext.self).get { request, context -> AdminKPIs in
             try await analytics.adminKPIs(range: try Self.range(request), logger: context.logger)

@@ -46,7 +46,7 @@ struct AuthRoutes: Sendable {
                 email: body.email, code: body.code, purpose: body.purpose ?? .login, origin: context.origin(request), logger: context.logger)
             var response = try SignedInBody(user: signedIn.user, token: signedIn.token, expiresAt: signedIn.expiresAt)
                 .response(from: request, context: context)
-            response.setCookie(sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
+            response.setCookie(configuration.sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
             return response
         }
         let signedIn = router.group("api/v1/auth", context: AuthenticatedContext.self)
@@ -62,14 +62,8 @@ struct AuthRoutes: Sendable {
 
     private func signedOutResponse() -> Response {
         var response = Response(status: .noContent)
-        response.setCookie(sessionCookie("", maxAge: 0))
+        response.setCookie(configuration.sessionCookie("", maxAge: 0))
         return response
-    }
-
-    private func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(
-            name: AuthenticationMiddleware.cookieName, value: value, maxAge: maxAge, path: "/",
-            secure: configuration.cookiesAreSecure, httpOnly: true, sameSite: .lax)
     }
 }
 

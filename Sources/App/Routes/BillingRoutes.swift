@@ -176,8 +176,13 @@ struct BillingRoutes: Sendable {
 }
 
 extension BillingRoutes {
-    func requireStripe() throws -> StripeBilling {
-        guard let stripe else {
+    func requireStripe() throws -> StripeBilling { try stripe.requiredForPayments() }
+}
+
+extension Optional where Wrapped == StripeBilling {
+    /// Stripe, or the 503 that says payments are not set up here.
+    func requiredForPayments() throws -> StripeBilling {
+        guard let stripe = self else {
             throw AppError.unavailable(
                 code: "PAYMENTS_NOT_CONFIGURED", detail: "Payments are not configured on this installation; an admin can grant tokens instead.")
         }

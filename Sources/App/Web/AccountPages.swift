@@ -71,12 +71,7 @@ extension WebPages {
         }
     }
 
-    func requireStripe() throws -> StripeBilling {
-        guard let stripe else {
-            throw AppError.unavailable(code: "PAYMENTS_NOT_CONFIGURED", detail: "Payments are not configured on this installation; an admin can grant tokens instead.")
-        }
-        return stripe
-    }
+    func requireStripe() throws -> StripeBilling { try stripe.requiredForPayments() }
 
     static func reasonInWords(_ reason: String) -> String {
         switch LedgerReason(rawValue: reason) {

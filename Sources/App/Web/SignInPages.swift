@@ -72,7 +72,7 @@ extension WebPages {
                     response = redirect("/brands/\(brand.brand.id.uuidString.lowercased())?first=1")
                 }
             }
-            response.setCookie(sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
+            response.setCookie(configuration.sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
             return response
         }
         router.post("start") { request, context -> Response in
@@ -84,14 +84,14 @@ extension WebPages {
             let (identity, _) = try await post(request, context)
             try await auth.logout(token: identity.token, logger: context.logger)
             var response = redirect("/")
-            response.setCookie(sessionCookie("", maxAge: 0))
+            response.setCookie(configuration.sessionCookie("", maxAge: 0))
             return response
         }
         router.post("sign-out/everywhere") { request, context -> Response in
             let (identity, _) = try await post(request, context)
             try await auth.logoutEverywhere(userID: identity.user.id, logger: context.logger)
             var response = redirect("/")
-            response.setCookie(sessionCookie("", maxAge: 0))
+            response.setCookie(configuration.sessionCookie("", maxAge: 0))
             return response
         }
     }
@@ -106,11 +106,6 @@ extension WebPages {
         return try renderer.page("sign_in_code", page, status: error?.status ?? .ok)
     }
 
-    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(
-            name: AuthenticationMiddleware.cookieName, value: value, maxAge: maxAge, path: "/",
-            secure: configuration.cookiesAreSecure, httpOnly: true, sameSite: .lax)
-    }
 
     /// Only paths on this site: an open redirect would send a signed-in user anywhere.
     static func localPath(_ text: String?) -> String? {
