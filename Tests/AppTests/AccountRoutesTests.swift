@@ -31,26 +31,11 @@ extension TestClientProtocol {
     func signIn(_ email: String, db: TestDatabase) async throws -> (token: String, userID: String) {
         let requested = try await json(.post, "/api/v1/auth/otp", body: ["email": email])
         #expect(requested.status == .accepted)
-        // A worker running beside the test may deliver the email (and wipe the code from the
-        // task) at once: hold the task back while reading the code.
-        var text = try await db.client.query(
-            """
-            UPDATE queue_task SET run_at = now() + interval '1 hour'
-            WHERE kind = 'email.send' AND state = 'available' AND payload->>'to' = \(email) RETURNING payload->>'text'
-            """, logger: db.logger
-        ).collect().first?.decode(String?.self) ?? nil
-        if text == nil {
-            // Already claimed: the code is in the payload until delivery wipes it.
-            text = try await db.client.query(
-                "SELECT payload->>'text' FROM queue_task WHERE kind = 'email.send' AND payload->>'to' = \(email) ORDER BY id DESC LIMIT 1",
-                logger: db.logger
-            ).collect().first?.decode(String?.self) ?? nil
-        }
-        guard let text, let range = text.range(of: #"\d{6}"#, options: .regularExpression) else {
+        guard let code = try await db.emailedCode(to: email) else {
             // Delivered and wiped before the test could read it: open the session directly.
             return try await Self.openSession(email, db: db)
         }
-        let verified = try await json(.post, "/api/v1/auth/otp/verify", body: ["email": email, "code": String(text[range])])
+        let verified = try await json(.post, "/api/v1/auth/otp/verify", body: ["email": email, "code": code])
         #expect(verified.status == .ok)
         let token = try #require(verified.body["token"] as? String)
         let user = try #require(verified.body["user"] as? [String: Any])
@@ -221,3 +206,27 @@ extension TestClientProtocol {
         }
     }
 }
+
+extension TestDatabase {
+    /// The newest code emailed to `email`, or nil once delivery has wiped it.
+    func emailedCode(to email: String) async throws -> String? {
+        // A worker running beside the test may deliver the email (and wipe the code from the
+        // task) at once: hold the task back while reading the code.
+        var text = try await client.query(
+            """
+            UPDATE queue_task SET run_at = now() + interval '1 hour'
+            WHERE kind = 'email.send' AND state = 'available' AND payload->>'to' = \(email) RETURNING payload->>'text'
+            """, logger: logger
+        ).collect().first?.decode(String?.self) ?? nil
+        if text == nil {
+            // Already claimed: the code is in the payload until delivery wipes it.
+            text = try await client.query(
+                "SELECT payload->>'text' FROM queue_task WHERE kind = 'email.send' AND payload->>'to' = \(email) ORDER BY id DESC LIMIT 1",
+                logger: logger
+            ).collect().first?.decode(String?.self) ?? nil
+        }
+        guard let text, let range = text.range(of: #"\d{6}"#, options: .regularExpression) else { return nil }
+        return String(text[range])
+    }
+}
+

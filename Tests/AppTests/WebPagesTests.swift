@@ -11,21 +11,6 @@ import Testing
 
 /// The web app's pages as a browser calls them: forms, CSRF, redirects, and ownership.
 @Suite struct WebPagesTests {
-    static let origin = "http://127.0.0.1:8080"
-
-    private func page(
-        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, session: String? = nil, form: String? = nil,
-        origin: String? = WebPagesTests.origin
-    ) async throws -> (status: HTTPResponse.Status, html: String, location: String?) {
-        var headers: HTTPFields = [.accept: "text/html"]
-        if let session { headers[.cookie] = "blumpo_session=\(session)" }
-        if let origin, method != .get { headers[.origin] = origin }
-        if form != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
-        return try await client.execute(uri: path, method: method, headers: headers, body: form.map { ByteBuffer(string: $0) }) {
-            ($0.status, String(buffer: $0.body), $0.headers[.location])
-        }
-    }
-
     @Test func malformedFormBodiesAreRefusedNotATrap() throws {
         for body in ["email=%", "email=%zz", "a b=c d", "x=#y", "x=\u{FF}"] {
             _ = try? WebForm.parse(body)

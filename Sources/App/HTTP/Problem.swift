@@ -46,6 +46,16 @@ struct Problem: Error, Sendable {
         detail = error.detail
     }
 
+    /// The detail and, for invalid fields, each field's reason: what a page shows.
+    var inWords: String {
+        guard case .object(let fields)? = extra["errors"] else { return detail }
+        let reasons = fields.sorted { $0.key < $1.key }.compactMap { key, value -> String? in
+            guard case .string(let reason) = value else { return nil }
+            return "\(key.replacingOccurrences(of: "_", with: " ")) \(reason)"
+        }
+        return reasons.isEmpty ? detail : reasons.joined(separator: "; ").prefix(1).uppercased() + reasons.joined(separator: "; ").dropFirst() + "."
+    }
+
     func response(requestID: String) -> Response {
         var body: [String: ProblemValue] = extra
         body["type"] = .string("https://blumpo.app/problems/\(code.lowercased().replacingOccurrences(of: "_", with: "-"))")

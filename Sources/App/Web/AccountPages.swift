@@ -59,16 +59,60 @@ extension WebPages {
         }
         router.get("settings") { request, context -> Response in
             let identity = try signedIn(request, context)
-            var page = try await chrome(identity, title: "Settings", current: "/settings", logger: context.logger)
-            page["email"] = identity.user.email
-            page["displayName"] = identity.user.displayName ?? ""
-            return try renderer.page("settings", page)
+            return try await settingsPage(identity, notice: request.uri.queryParameters["done"] == "email" ? "Your email address is changed." : nil, context: context)
+        }
+        router.post("settings/email") { request, context -> Response in
+            let (identity, form) = try await post(request, context)
+            let email = form["email"] ?? ""
+            do {
+                _ = try await auth.requestCode(
+                    email: email, purpose: .changeEmail, userID: identity.user.id, origin: context.origin(request), logger: context.logger)
+            } catch let error as AppError {
+                return try await settingsPage(identity, error: Problem(error), context: context)
+            }
+            return redirect("/settings/email/code?" + Self.query(["email": email]))
+        }
+        router.get("settings/email/code") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            return try await emailCodePage(identity, email: request.uri.queryParameters["email"].map(String.init) ?? "", error: nil, context: context)
+        }
+        router.post("settings/email/code") { request, context -> Response in
+            let (identity, form) = try await post(request, context)
+            let email = form["email"] ?? ""
+            let signedIn: AuthService.SignedIn
+            do {
+                signedIn = try await auth.verify(
+                    email: email, code: (form["code"] ?? "").filter(\.isNumber), purpose: .changeEmail, origin: context.origin(request),
+                    logger: context.logger)
+            } catch let error as AppError {
+                return try await emailCodePage(identity, email: email, error: Problem(error), context: context)
+            }
+            // The verified code opens a session of its own: the browser moves to it.
+            var response = redirect("/settings?done=email")
+            response.setCookie(configuration.sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
+            return response
         }
         router.post("settings/profile") { request, context -> Response in
             let (identity, form) = try await post(request, context)
             _ = try await auth.updateProfile(identity.user.id, ProfilePatch(displayName: form["display_name"] ?? ""), logger: context.logger)
             return redirect("/settings")
         }
+    }
+
+    private func settingsPage(_ identity: Identity, notice: String? = nil, error: Problem? = nil, context: AppRequestContext) async throws -> Response {
+        var page = try await chrome(identity, title: "Settings", current: "/settings", logger: context.logger)
+        page["email"] = identity.user.email
+        page["displayName"] = identity.user.displayName ?? ""
+        if let notice { page["notice"] = notice }
+        if let error { page["error"] = error.inWords }
+        return try renderer.page("settings", page, status: error?.status ?? .ok)
+    }
+
+    private func emailCodePage(_ identity: Identity, email: String, error: Problem?, context: AppRequestContext) async throws -> Response {
+        var page = try await chrome(identity, title: "Confirm your new email", current: "/settings", logger: context.logger)
+        page["email"] = email
+        if let error { page["error"] = error.inWords }
+        return try renderer.page("settings_email_code", page, status: error?.status ?? .ok)
     }
 
     func requireStripe() throws -> StripeBilling { try stripe.requiredForPayments() }

@@ -30,6 +30,7 @@ struct WebPages: Sendable {
         staticFiles.register(on: router)
         registerSignIn(on: router)
         registerWorkspace(on: router)
+        registerBrand(on: router)
         registerLibrary(on: router)
         registerAccount(on: router)
         registerAnalytics(on: router)

@@ -31,13 +31,6 @@ extension WebPages {
             }
             return try renderer.page("dashboard", page)
         }
-        router.get("brands/{id}") { request, context -> Response in
-            let identity = try signedIn(request, context)
-            let detail = try await brands.detail(try Self.pathID(context), userID: identity.user.id, logger: context.logger)
-            var page = try await chrome(identity, title: detail.brand.name, current: "/app", logger: context.logger)
-            page.merge(BrandPage.context(detail, firstRun: request.uri.queryParameters["first"] == "1")) { $1 }
-            return try renderer.page("brand", page)
-        }
         router.post("brands/{id}/first-ads") { request, context -> Response in
             let (identity, _) = try await post(request, context)
             let brandID = try Self.pathID(context)
@@ -56,7 +49,13 @@ extension WebPages {
         router.post("brands/{id}/create") { request, context -> Response in
             let (identity, form) = try await post(request, context)
             let brandID = try Self.pathID(context)
-            let body = CreateJobRequest(brandID: brandID.uuidString, archetypeCode: form["archetype_code"], formats: form.all("formats"))
+            var body = CreateJobRequest(brandID: brandID.uuidString, archetypeCode: form["archetype_code"], formats: form.all("formats"))
+            // Chosen pain points, plus one typed by the user; chosen photos replace the brand's.
+            let typed = form["own_pain_point"] ?? ""
+            body.selectedPainPoints = form.all("selected_pain_points") + (typed.isEmpty ? [] : [typed])
+            body.insightSource = typed.isEmpty ? "auto" : "mixed"
+            body.productPhotoURLs = form.all("product_photo_urls")
+            body.productPhotoMode = form.all("product_photo_urls").isEmpty ? "brand" : "custom"
             do {
                 let created = try await jobs.create(userID: identity.user.id, request: body, idempotencyKey: nil, logger: context.logger)
                 return redirect("/jobs/\(created.detail.job.id.uuidString.lowercased())")
@@ -86,11 +85,18 @@ extension WebPages {
         page["formats"] = AdFormat.all.map {
             ["code": $0.code, "name": Self.words($0.code).capitalized, "size": "\($0.width)×\($0.height)", "checked": formats.contains($0.code)] as [String: Any]
         }
+        let chosenPains = Set(chosen?.selectedPainPoints ?? []), chosenPhotos = Set(chosen?.productPhotoURLs ?? [])
+        let pains = detail.insights?.fields.customerPainPoints ?? []
+        page["hasPainPoints"] = !pains.isEmpty
+        page["painPoints"] = pains.enumerated().map { ["id": "pain-\($0.offset)", "text": $0.element, "checked": chosenPains.contains($0.element)] as [String: Any] }
+        let photos = (detail.brand.heroPhotos ?? []) + (detail.brand.photos ?? [])
+        page["hasPhotos"] = !photos.isEmpty
+        page["photos"] = photos.prefix(12).enumerated().map { ["id": "photo-\($0.offset)", "number": $0.offset + 1, "url": $0.element, "checked": chosenPhotos.contains($0.element)] as [String: Any] }
         if let quote = try? await jobs.quote(formats: Array(formats), archetypeCode: archetype, expectedAds: nil, logger: context.logger) {
             page["quoteText"] = "\(quote.expectedAds) ads · \(quote.price) tokens"
         }
         if let error {
-            page["error"] = error.detail
+            page["error"] = error.inWords
             page["needsTokens"] = error.code == "INSUFFICIENT_TOKENS"
         }
         return try renderer.page("create", page, status: error?.status ?? .ok)

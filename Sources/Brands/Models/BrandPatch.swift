@@ -17,6 +17,13 @@ public struct BrandPatch: Decodable, Sendable {
         case heroPhotos = "hero_photos", logoURL = "logo_url", websiteURL = "website_url"
     }
 
+    /// An edit from a form: only the given fields change.
+    public init(name: String? = nil, colors: [String]? = nil, fonts: [FontExtractor.RankedFont]? = nil) {
+        self.name = name.map { .some($0) }
+        self.colors = colors.map { .some($0) }
+        self.fonts = fonts.map { .some($0) }
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func field<T: Decodable>(_ key: CodingKeys, _ type: T.Type) throws -> T?? {

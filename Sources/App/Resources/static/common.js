@@ -1,5 +1,6 @@
 // Shared by every page: copy buttons and colour chips (inline styles are not allowed by the CSP).
 document.querySelectorAll("[data-color]").forEach((chip) => { chip.style.background = chip.dataset.color; });
+document.querySelectorAll("[data-font]").forEach((sample) => { sample.style.fontFamily = `"${sample.dataset.font.replace(/"/g, "")}", system-ui`; });
 document.querySelectorAll("[data-percent]").forEach((bar) => { bar.style.width = bar.dataset.percent + "%"; });
 document.querySelectorAll("[data-copy]").forEach((button) => {
   button.addEventListener("click", async () => {
