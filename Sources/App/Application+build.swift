@@ -47,7 +47,10 @@ public func buildApplication(
 public func buildRouter(_ dependencies: AppDependencies, services: AppServices? = nil) throws -> Router<AppRequestContext> {
     let outside = try services ?? AppServices(configuration: dependencies.configuration, logger: dependencies.logger)
     let router = Router(context: AppRequestContext.self)
-    let renderer = try WebRenderer()
+    let stripeBase = dependencies.configuration.stripe.flatMap { URL(string: $0.apiBase) }
+    let renderer = try WebRenderer(
+        paymentOrigin: stripeBase.flatMap { $0.host == "api.stripe.com" ? nil : "\($0.scheme ?? "https")://\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")" })
+    router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: ProblemMiddleware(pages: renderer))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.trustedProxies))
     router.add(middleware: LogRequestsMiddleware(.debug))

@@ -134,7 +134,8 @@ public struct PlanStore: Sendable {
             ON CONFLICT (plan_code) DO UPDATE SET display_name = EXCLUDED.display_name, monthly_tokens = EXCLUDED.monthly_tokens,
                 description = EXCLUDED.description, stripe_product_id = EXCLUDED.stripe_product_id,
                 is_default = coalesce(\(edit.isDefault), subscription_plan.is_default),
-                is_active = EXCLUDED.is_active OR coalesce(\(edit.isDefault), subscription_plan.is_default), sort_order = EXCLUDED.sort_order,
+                is_active = EXCLUDED.is_active OR coalesce(\(edit.isDefault), subscription_plan.is_default),
+                sort_order = coalesce(\(edit.sortOrder), subscription_plan.sort_order),
                 rollover_cap = EXCLUDED.rollover_cap,
                 brand_limit = CASE WHEN \(limitGiven) THEN EXCLUDED.brand_limit ELSE subscription_plan.brand_limit END
             """, logger: logger)
@@ -151,7 +152,8 @@ public struct PlanStore: Sendable {
             INSERT INTO topup_plan (topup_sku, display_name, tokens_amount, stripe_product_id, is_active, sort_order)
             VALUES (\(sku), \(edit.displayName), \(edit.tokensAmount), \(edit.stripeProductID), \(edit.isActive ?? true), \(edit.sortOrder ?? 100))
             ON CONFLICT (topup_sku) DO UPDATE SET display_name = EXCLUDED.display_name, tokens_amount = EXCLUDED.tokens_amount,
-                stripe_product_id = EXCLUDED.stripe_product_id, is_active = EXCLUDED.is_active, sort_order = EXCLUDED.sort_order
+                stripe_product_id = EXCLUDED.stripe_product_id, is_active = EXCLUDED.is_active,
+                sort_order = coalesce(\(edit.sortOrder), topup_plan.sort_order)
             """, logger: logger)
     }
 }

@@ -48,14 +48,27 @@ extension WebPages {
             let (identity, _) = try await post(request, context)
             return redirect(try await requireStripe().portalURL(userID: identity.user.id, email: identity.user.email, logger: context.logger))
         }
-        for (path, heading) in [("billing/success", "Thank you!"), ("billing", "Billing")] {
-            router.get(RouterPath(path)) { request, context -> Response in
-                let identity = try signedIn(request, context)
-                var page = try await chrome(identity, title: heading, current: "/credits", logger: context.logger)
-                page["heading"] = heading
-                page["text"] = path == "billing/success" ? "Waiting for the payment to be confirmed…" : "Your billing details are up to date."
-                return try renderer.page("billing_return", page)
+        router.get("billing/success") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            var page = try await chrome(identity, title: "Thank you!", current: "/credits", logger: context.logger)
+            page["heading"] = "Thank you!"
+            // Stripe sends the buyer back before its webhook lands: the page says so until the
+            // checkout's event is processed, and its script asks again.
+            let session = String(request.uri.queryParameters["session_id"] ?? "").prefix(200)
+            let confirmed = try await client.withConnection {
+                try await StripeInboxStore().checkoutProcessed(sessionID: String(session), userID: identity.user.id, on: $0, logger: context.logger)
             }
+            page["confirmed"] = confirmed
+            page["text"] = confirmed ? "Payment received: your new balance is ready." : "Waiting for the payment to be confirmed…"
+            return try renderer.page("billing_return", page)
+        }
+        router.get("billing") { request, context -> Response in
+            let identity = try signedIn(request, context)
+            var page = try await chrome(identity, title: "Billing", current: "/credits", logger: context.logger)
+            page["heading"] = "Billing"
+            page["confirmed"] = true
+            page["text"] = "Your billing details are up to date."
+            return try renderer.page("billing_return", page)
         }
         router.get("settings") { request, context -> Response in
             let identity = try signedIn(request, context)

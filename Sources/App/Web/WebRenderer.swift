@@ -15,8 +15,16 @@ import NIOCore
 /// Every page extends `layout` (template inheritance), so the chrome is written once.
 struct WebRenderer: Sendable {
     let library: MustacheLibrary
+    let contentSecurityPolicy: String
 
-    init() throws {
+    /// `paymentOrigin`: where a form may lead besides this site and Stripe's checkout and portal
+    /// (a stand-in for Stripe on another origin, when `STRIPE_API_BASE` points at one).
+    init(paymentOrigin: String? = nil) throws {
+        // No outside resources and no inline scripts: everything comes from this origin.
+        let formTargets = ["'self'", "https://checkout.stripe.com", "https://billing.stripe.com"] + (paymentOrigin.map { [$0] } ?? [])
+        contentSecurityPolicy =
+            "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+            + "form-action " + formTargets.joined(separator: " ")
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("templates") else { throw WebSetupError("templates missing") }
         var library = MustacheLibrary()
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".mustache") {
@@ -33,8 +41,7 @@ struct WebRenderer: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[.init("X-Content-Type-Options")!] = "nosniff"
-        // No outside resources and no inline scripts: everything comes from this origin.
-        headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self' https://checkout.stripe.com https://billing.stripe.com"
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }

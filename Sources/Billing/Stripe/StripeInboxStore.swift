@@ -1,6 +1,6 @@
 import Core
 import Database
-import Foundation
+public import Foundation
 public import Logging
 public import PostgresNIO
 import TaskQueue
@@ -22,5 +22,19 @@ public struct StripeInboxStore: Sendable {
                 on: connection, logger: logger)
         }
         return inserted
+    }
+
+    /// Whether the user's Checkout Session has been completed and its event processed: what the
+    /// page Stripe returns the buyer to waits for. (A scan of the completed checkouts; the inbox
+    /// holds one row per Stripe event.)
+    public func checkoutProcessed(sessionID: String, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM stripe_event WHERE type = 'checkout.session.completed' AND processed_at IS NOT NULL
+                AND payload->'data'->'object'->>'id' = \(sessionID)
+                AND payload->'data'->'object'->>'client_reference_id' = \(userID.uuidString.lowercased()))
+            """, logger: logger
+        ).collect().first?.decode(Bool.self) ?? false
     }
 }

@@ -4,13 +4,23 @@ copied from stripe/stripe-mock), errors as {"error": {...}}.
 
 Every API request is appended to <dir>/requests.jsonl. Tests set a subscription's state with
 POST /_test/subscriptions/<id> (a JSON object merged into the subscription fixture).
+
+With STRIPE_STANDIN_WEBHOOK_URL and STRIPE_STANDIN_WEBHOOK_SECRET set, it also plays the hosted
+Checkout page: a session's url is /checkout/<id> on this server, whose "Pay" button sends the
+signed checkout.session.completed event to the webhook URL and returns the buyer to the
+session's success_url, as Stripe does.
 Usage: stripe_server.py PORT DIR
 """
 import copy
+import hashlib
+import hmac
+import html
 import json
 import os
 import sys
 import threading
+import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
@@ -28,6 +38,24 @@ class State:
     subscriptions = {}
     customers = {}
     idempotency = {}
+    sessions = {}
+
+
+WEBHOOK_URL = os.environ.get("STRIPE_STANDIN_WEBHOOK_URL")
+WEBHOOK_SECRET = os.environ.get("STRIPE_STANDIN_WEBHOOK_SECRET", "")
+
+
+def send_event(event_type, obj):
+    """Delivers an event as Stripe does: JSON body, Stripe-Signature t=…,v1=HMAC-SHA256."""
+    event = fixture("event")
+    event.update({"id": "evt_" + uuid.uuid4().hex[:24], "type": event_type, "created": int(time.time())})
+    event["data"] = {"object": obj}
+    body = json.dumps(event).encode()
+    stamp = str(int(time.time()))
+    signature = hmac.new(WEBHOOK_SECRET.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(WEBHOOK_URL, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Stripe-Signature": f"t={stamp},v1={signature}"})
+    urllib.request.urlopen(request, timeout=10).read()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -47,8 +75,30 @@ class Handler(BaseHTTPRequestHandler):
     def error(self, status, message):
         self.reply(status, {"error": {"type": "invalid_request_error", "message": message}})
 
+    def checkout_page(self, method, session_id):
+        """The hosted Checkout page: GET shows it, POST pays and returns to success_url."""
+        session = State.sessions.get(session_id)
+        if session is None:
+            return self.error(404, "No such checkout session")
+        if method == "GET":
+            page = (f"<!doctype html><html lang=en><title>Pay</title><link rel=icon href=\"data:,\"><h1>Checkout</h1><p>{html.escape(session['id'])}</p>"
+                    f"<form method=post><button type=submit>Pay</button></form></html>").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            return self.wfile.write(page)
+        session.update({"status": "complete", "payment_status": "paid"})
+        send_event("checkout.session.completed", session)
+        self.send_response(303)
+        self.send_header("Location", session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"]))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def handle_request(self, method):
         url = urlparse(self.path)
+        if WEBHOOK_URL and url.path.startswith("/checkout/"):
+            return self.checkout_page(method, url.path.rsplit("/", 1)[1])
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode() if length else ""
         if url.path.startswith("/_test/subscriptions/"):
@@ -96,6 +146,13 @@ class Handler(BaseHTTPRequestHandler):
             session["id"] = "cs_test_" + uuid.uuid4().hex[:20]
             session["mode"] = form.get("mode")
             session["url"] = "https://checkout.stripe.com/c/pay/" + session["id"]
+            for key in ("customer", "client_reference_id", "success_url", "cancel_url"):
+                session[key] = form.get(key)
+            session["metadata"] = {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")}
+            if WEBHOOK_URL:
+                host, port = self.server.server_address[:2]
+                session["url"] = f"http://{host}:{port}/checkout/{session['id']}"
+                State.sessions[session["id"]] = session
             return session
         if method == "POST" and path == "/v1/billing_portal/sessions":
             portal = fixture("billing_portal.session")
