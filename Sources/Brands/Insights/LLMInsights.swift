@@ -33,7 +33,13 @@ public struct LLMInsights: Sendable {
             let raw = try? JSONSerialization.jsonObject(with: data)
         else { throw LLMError("LLM answer does not match the insights schema", retryable: false) }
         let usage: [String: Any] = ["prompt_tokens": response.promptTokens ?? NSNull(), "completion_tokens": response.completionTokens ?? NSNull()]
-        return (fields.clipped(), ["provider": client.providerName, "model": client.model, "usage": usage, "response": raw])
+        var kept = fields.clipped()
+        // A comparison ad may name a competitor only when the brand's own pages do: a name the
+        // model brought from elsewhere is dropped.
+        let said = site.pages.map { $0.document.root.text }.joined(separator: " ").lowercased()
+        kept.competitors = kept.competitors?.filter { said.contains($0.lowercased()) }
+        if kept.competitors?.isEmpty == true { kept.competitors = nil }
+        return (kept, ["provider": client.providerName, "model": client.model, "usage": usage, "response": raw])
     }
 
     /// Titles, descriptions, headings, paragraphs and list items of every page, at most ~14,000

@@ -35,10 +35,10 @@ public struct CopyWriter: Sendable {
         switch archetype {
         case "problem_solution":
             let problem = pain.map { Self.question($0) } ?? pick(["Still doing it the hard way?", "There is a better way."])
-            copy = AdCopy(headline: problem, subline: "\(brandName): \(Self.lowerFirst(promise))", cta: pick(["Fix it today", "See how"]))
+            copy = AdCopy(headline: problem, subline: Self.signed(promise, by: brandName) ?? description, cta: pick(["Fix it today", "See how"]))
         case "testimonial":
             // Only words a customer said on the brand's pages, signed as the page signs them.
-            let found = insights?.grounded.testimonials ?? []
+            let found = Self.quotable(insights)
             let testimonial = found.first { $0.quote == inputs["quote"] } ?? (found.isEmpty ? nil : found[Int(seed % UInt64(found.count))])
             copy = AdCopy(
                 headline: testimonial?.quote ?? promise, subline: description, cta: pick(["See why", "Try it yourself"]), quote: testimonial?.quote,
@@ -74,12 +74,19 @@ public struct CopyWriter: Sendable {
         let grounded = insights?.grounded ?? GroundedClaims()
         switch archetype {
         case "testimonial":
-            if grounded.testimonials.isEmpty {
-                return ("archetype_code", "testimonial needs a customer quote with its attribution on the brand's pages, and none was found")
+            if quotable(insights).isEmpty {
+                return (
+                    "archetype_code",
+                    "testimonial needs a customer quote of at most \(longestQuote) characters with its attribution on the brand's pages, and none was found"
+                )
             }
-            if let quote = inputs["quote"], !grounded.testimonials.contains(where: { $0.quote == quote }) {
-                return ("archetype_inputs.quote", "must be one of the testimonials found on the brand's pages, word for word")
+            if let quote = inputs["quote"], !quotable(insights).contains(where: { $0.quote == quote }) {
+                return ("archetype_inputs.quote", "must be one of the testimonials found on the brand's pages, word for word, of at most \(longestQuote) characters")
             }
+        case "competitor_comparison":
+            // Named only from the brand's own pages or by the user for this job; else the ad
+            // compares with "the old way" and names no one.
+            break
         case "promotion_offer":
             if inputs["offer"]?.trimmingCharacters(in: .whitespaces).isEmpty != false, grounded.offers.isEmpty {
                 return ("archetype_inputs.offer", "promotion_offer needs the offer you are running: none was found on the brand's pages")
@@ -88,6 +95,24 @@ public struct CopyWriter: Sendable {
             break
         }
         return nil
+    }
+
+    /// A quote is never shortened (a shortened quote is words nobody said): only the page's
+    /// testimonials short enough for every format can be used.
+    static let longestQuote = 160
+
+    static func quotable(_ insights: InsightFields?) -> [GroundedClaims.Testimonial] {
+        (insights?.grounded.testimonials ?? []).filter { $0.quote.count <= longestQuote }
+    }
+
+    /// The promise under the brand's name ("Acme: invoices in one click"); a promise that already
+    /// names the brand stays as it is, and one that is only the brand's name is no promise (nil),
+    /// never "Acme: acme".
+    static func signed(_ promise: String, by brandName: String) -> String? {
+        let plain = statement(promise)
+        if plain.lowercased() == brandName.lowercased() || plain.isEmpty { return nil }
+        if plain.lowercased().contains(brandName.lowercased()) { return plain }
+        return "\(brandName): \(lowerFirst(plain))"
     }
 
     /// "Slow workflow management" → "Tired of slow workflow management?"; questions stay.
@@ -122,27 +147,38 @@ public struct CopyWriter: Sendable {
 
     static func clipped(_ copy: AdCopy, _ limits: Limits) -> AdCopy {
         var copy = copy
-        copy.headline = clip(copy.headline, limits.headline)
         copy.subline = copy.subline.map { clip($0, limits.subline) }
         copy.cta = clip(copy.cta, limits.cta)
-        copy.quote = copy.quote.map { clip($0, limits.subline) }
+        // A quote (and a headline that is the quote) stays word for word.
+        if copy.quote == nil || copy.headline != copy.quote { copy.headline = clip(copy.headline, limits.headline) }
         copy.comparison = copy.comparison.map { clip($0, limits.headline) }
         copy.offer = copy.offer.map { clip($0, 28) }
         copy.bottomText = copy.bottomText.map { clip($0, limits.headline) }
         return copy
     }
 
-    /// Cut at a word boundary with an ellipsis.
+    /// Shortened where a reader would stop: at the last clause boundary (". ", "; ", ", ", " — ",
+    /// ": ") that keeps at least half the room, else after the last whole word that is not a
+    /// dangling "and", "of", "the"… Never an ellipsis in the middle of a sentence.
     static func clip(_ text: String, _ limit: Int) -> String {
         let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard collapsed.count > limit else { return collapsed }
-        var words: [Substring] = []
-        var length = 0
-        for word in collapsed.split(separator: " ") {
-            if length + word.count + (words.isEmpty ? 0 : 1) > limit - 1 { break }
-            length += word.count + (words.isEmpty ? 0 : 1)
-            words.append(word)
+        let room = String(collapsed.prefix(limit))
+        for mark in [". ", "; ", " — ", ": ", ", "] {
+            if let cut = room.range(of: mark, options: .backwards), room.distance(from: room.startIndex, to: cut.lowerBound) >= limit / 2 {
+                return String(room[..<cut.lowerBound]) + (mark == ". " ? "." : "")
+            }
         }
-        return (words.isEmpty ? String(collapsed.prefix(limit - 1)) : words.joined(separator: " ")) + "…"
+        var words = room.split(separator: " ")
+        if collapsed[collapsed.index(collapsed.startIndex, offsetBy: limit)] != " " { words = words.dropLast() }
+        while let last = words.last, words.count > 1, danglers.contains(last.lowercased().trimmingCharacters(in: .punctuationCharacters)) {
+            words.removeLast()
+        }
+        let kept = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ",;:—- "))
+        return kept.isEmpty ? String(collapsed.prefix(limit)) : kept
     }
+
+    static let danglers: Set<String> = [
+        "a", "an", "the", "and", "or", "but", "of", "to", "for", "with", "in", "on", "at", "by", "from", "your", "our", "their", "that", "which",
+    ]
 }

@@ -130,13 +130,15 @@ struct AdComposer {
             let total = rendered.reduce(0) { $0 + $1.box.height } + gap * max(0, rendered.count - 1)
             let tooWide = rendered.contains { $0.box.width > width }
             if total <= height && !tooWide { return rendered }
-            if scale > 0.56 {
+            // A customer's quote is never shortened: it may only get smaller.
+            let quoted = stack.contains { $0.role == .quote }
+            if scale > (quoted ? 0.4 : 0.56) {
                 scale *= 0.9
             } else if shortened == 0, let body = stack.firstIndex(where: { $0.role == .body }) {
                 stack.remove(at: body)
                 scale = 1
                 shortened = 1
-            } else if shortened < 3, let main = stack.firstIndex(where: { $0.role == .headline || $0.role == .quote }) {
+            } else if shortened < 3, !quoted, let main = stack.firstIndex(where: { $0.role == .headline }) {
                 let words = stack[main].text.split(separator: " ")
                 guard words.count > 4 else { report.textFits = false; report.problems.append("text does not fit"); return rendered }
                 stack[main].text = words.prefix(words.count * 2 / 3).joined(separator: " ") + "…"
