@@ -65,12 +65,14 @@ public struct PricingRuleEdit: Decodable, Sendable {
     public let baseCostTokens: Int64
     public let multiFormatDiscountPercent: Int?
     public let archetypeBaseCosts: [String: Int64]?
+    public let variantsPerFormat: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, strategy
         case baseCostTokens = "base_cost_tokens"
         case multiFormatDiscountPercent = "multi_format_discount_percent"
         case archetypeBaseCosts = "archetype_base_costs"
+        case variantsPerFormat = "variants_per_format"
     }
 }
 
@@ -113,6 +115,9 @@ extension PricingRuleEdit {
         }
         if let discount = multiFormatDiscountPercent, !(0...100).contains(discount) {
             problems["multi_format_discount_percent"] = "must be 0 to 100"
+        }
+        if let variants = variantsPerFormat, !PricingRule.variantsRange.contains(variants) {
+            problems["variants_per_format"] = "must be 1 to 10"
         }
         return problems
     }

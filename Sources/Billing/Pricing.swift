@@ -6,7 +6,9 @@ public import PostgresNIO
 /// The active `generation_pricing` rule and how it prices a job.
 ///
 /// `rules` JSON (all keys optional):
-/// `{"multi_format_discount_percent": 20, "archetype_overrides": {"meme": {"base_cost_tokens": 30}}}`.
+/// `{"multi_format_discount_percent": 20, "variants_per_format": 5, "archetype_overrides": {"meme": {"base_cost_tokens": 30}}}`.
+/// `variants_per_format` (1 to 10, 1 when absent) is how many different ads a job makes of each
+/// format for its price: the price and what it buys are one rule.
 public struct PricingRule: Sendable, Equatable, Codable {
     public enum Strategy: String, Sendable, Codable {
         case staticPrice = "STATIC"
@@ -21,11 +23,14 @@ public struct PricingRule: Sendable, Equatable, Codable {
     public let version: Int
     public let multiFormatDiscountPercent: Int
     public let archetypeBaseCosts: [String: Int64]
+    public let variantsPerFormat: Int
+    public static let variantsRange = 1...10
 
     public init(
         id: Int64, name: String, strategy: Strategy, baseCostTokens: Int64, version: Int, multiFormatDiscountPercent: Int,
-        archetypeBaseCosts: [String: Int64]
+        archetypeBaseCosts: [String: Int64], variantsPerFormat: Int = 1
     ) {
+        self.variantsPerFormat = min(max(variantsPerFormat, Self.variantsRange.lowerBound), Self.variantsRange.upperBound)
         self.id = id
         self.name = name
         self.strategy = strategy
@@ -65,6 +70,7 @@ public struct PricingRule: Sendable, Equatable, Codable {
         case baseCostTokens = "base_cost_tokens"
         case multiFormatDiscountPercent = "multi_format_discount_percent"
         case archetypeBaseCosts = "archetype_base_costs"
+        case variantsPerFormat = "variants_per_format"
     }
 }
 
@@ -89,12 +95,13 @@ public struct PricingStore: Sendable {
         }
         return PricingRule(
             id: id, name: name, strategy: PricingRule.Strategy(rawValue: strategy) ?? .staticPrice, baseCostTokens: base, version: version,
-            multiFormatDiscountPercent: min(max(rules["multi_format_discount_percent"] as? Int ?? 0, 0), 100), archetypeBaseCosts: overrides)
+            multiFormatDiscountPercent: min(max(rules["multi_format_discount_percent"] as? Int ?? 0, 0), 100), archetypeBaseCosts: overrides,
+            variantsPerFormat: rules["variants_per_format"] as? Int ?? 1)
     }
 
     /// Deactivates the current rule and inserts `edit` as the next version, active.
     func activate(_ edit: PricingRuleEdit, on connection: PostgresConnection, logger: Logger) async throws {
-        var rules: [String: Any] = ["multi_format_discount_percent": edit.multiFormatDiscountPercent ?? 0]
+        var rules: [String: Any] = ["multi_format_discount_percent": edit.multiFormatDiscountPercent ?? 0, "variants_per_format": edit.variantsPerFormat ?? 1]
         rules["archetype_overrides"] = (edit.archetypeBaseCosts ?? [:]).mapValues { ["base_cost_tokens": $0] }
         let rulesText = String(decoding: try JSONSerialization.data(withJSONObject: rules, options: [.sortedKeys]), as: UTF8.self)
         try await connection.query("UPDATE generation_pricing SET is_active = false WHERE is_active", logger: logger)

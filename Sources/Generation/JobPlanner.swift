@@ -31,7 +31,8 @@ struct JobPlanner {
         var variants: [PlannedVariant]
     }
 
-    func plan(_ request: CreateJobRequest, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Plan {
+    /// `variantsPerFormat`: the ideas the job makes of each format (from the pricing rule).
+    func plan(_ request: CreateJobRequest, userID: UUID, variantsPerFormat: Int, on connection: PostgresConnection, logger: Logger) async throws -> Plan {
         guard let brandText = request.brandID else { throw AppError.validation(["brand_id": "is required"]) }
         guard let brandID = UUID(uuidString: brandText),
             let (brand, insights) = try await BrandStore().findWithInsights(brandID, userID: userID, on: connection, logger: logger)
@@ -56,10 +57,13 @@ struct JobPlanner {
         let makeParams = Self.params(request.params ?? .init(), formats: formats, problems: &problems)
         guard problems.isEmpty else { throw AppError.validation(problems) }
 
-        let params = makeParams()
-        let variants = formats.enumerated().flatMap { index, format in
-            let archetype = mode == .random ? archetypes[Int(SeededChoice.value(params.seed, index) % UInt64(archetypes.count))] : archetypes[0]
-            return Self.variants(of: archetype, in: [format], workflows: workflows)
+        var params = makeParams()
+        params.variantsPerFormat = variantsPerFormat
+        // Idea by idea, each in every format: an idea keeps its archetype (and its seed) across
+        // formats, so a user can pair its square with its story.
+        let variants = (0..<variantsPerFormat).flatMap { idea in
+            let archetype = mode == .random ? archetypes[Int(SeededChoice.value(params.seed, idea) % UInt64(archetypes.count))] : archetypes[0]
+            return Self.variants(of: archetype, in: formats, workflows: workflows)
         }
         guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
         return Plan(

@@ -55,8 +55,10 @@ public struct JobService: Sendable {
                     return (existing.id, true)
                 }
             }
-            let plan = try await JobPlanner(blobs: blobs).plan(request, userID: userID, on: connection, logger: logger)
-            let price = try await price(plan, on: connection, logger: logger)
+            let rule = try await PricingStore().activeRule(on: connection, logger: logger)
+            let plan = try await JobPlanner(blobs: blobs).plan(
+                request, userID: userID, variantsPerFormat: rule.variantsPerFormat, on: connection, logger: logger)
+            let price = try rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
             let jobID = UUID()
             try await jobs.insert(
                 jobID, userID: userID, plan: plan, price: price, prompt: request.prompt, idempotencyKey: idempotencyKey, fingerprint: fingerprint,
@@ -93,24 +95,18 @@ public struct JobService: Sendable {
         case .failure(let problem): throw AppError.validation(["formats": problem.reason])
         }
         return try await client.withConnection { connection in
+            let rule = try await PricingStore().activeRule(on: connection, logger: logger)
             let ads: Int
             if let code = archetypeCode {
                 let workflows = try await WorkflowStore().activeWorkflows(on: connection, logger: logger)
-                ads = JobPlanner.variants(of: code, in: formats, workflows: workflows).count
+                ads = JobPlanner.variants(of: code, in: formats, workflows: workflows).count * rule.variantsPerFormat
                 guard ads > 0 else { throw AppError.validation(["archetype_code": "has no active workflow serving these formats"]) }
             } else {
-                ads = expectedAds ?? formats.count
+                ads = expectedAds ?? formats.count * rule.variantsPerFormat
             }
             guard (1...100).contains(ads) else { throw AppError.validation(["expected_ads": "must be 1 to 100"]) }
-            let rule = try await PricingStore().activeRule(on: connection, logger: logger)
             return Quote(price: try rule.price(formats: formats.count, expectedAds: ads, archetype: archetypeCode), expectedAds: ads, formats: formats, rule: rule)
         }
-    }
-
-    /// What a plan costs under the active rule: the planned variants are the ads charged.
-    func price(_ plan: JobPlanner.Plan, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let rule = try await PricingStore().activeRule(on: connection, logger: logger)
-        return try rule.price(formats: plan.formats.count, expectedAds: plan.variants.count, archetype: plan.archetypeCode)
     }
 
     /// The active archetypes with their workflows and formats, as the job form offers them.

@@ -71,7 +71,7 @@ public struct VariantRunner: Sendable {
         else { throw PermanentTaskError("the job's brand no longer exists") }
 
         let params = JobParams(stored: job.params)
-        let seed = params.seed &+ UInt64(variant.position)
+        let seed = params.seed(position: variant.position, total: job.expectedAds ?? 0)
         if let missing = CopyWriter.missingGrounds(archetype: variant.archetypeCode, insights: insights, inputs: Self.strings(job.archetypeInputs)) {
             // The pages changed since the job was planned: no ad rather than an untrue one.
             throw PermanentTaskError("\(missing.field) \(missing.reason)")
@@ -118,7 +118,7 @@ public struct VariantRunner: Sendable {
         if let missing = CopyWriter.missingGrounds(archetype: variant.archetypeCode, insights: insights, inputs: Self.strings(job.archetypeInputs)) {
             throw PermanentTaskError("\(missing.field) \(missing.reason)")
         }
-        let seed = JobParams(stored: job.params).seed &+ UInt64(variant.position)
+        let seed = JobParams(stored: job.params).seed(position: variant.position, total: job.expectedAds ?? 0)
         let copy = await copy(archetype: variant.archetypeCode, brandName: brand.name, insights: insights, job: job, format: format, seed: seed, logger: logger)
         try await n8n.start(
             path: path, variant: variant, job: job, brand: brand, insights: insights, copy: copy,

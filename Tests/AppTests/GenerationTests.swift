@@ -56,7 +56,7 @@ struct GenerationContext: Sendable {
     /// The app, a worker (with `renderer`), a signed-in user with `tokens` tokens and an
     /// extracted brand of the SaaS fixture site.
     private func withGeneration(
-        renderer: (any AdRenderer)? = nil, tokens: Int64 = 1000, worker runWorker: Bool = true, site siteName: String = "saas",
+        renderer: (any AdRenderer)? = nil, tokens: Int64 = 1000, worker runWorker: Bool = true, site siteName: String = "saas", variants: Int = 1,
         _ body: @escaping @Sendable (GenerationContext) async throws -> Void
     ) async throws {
         let site = try SiteTestServer(site: siteName)
@@ -67,6 +67,8 @@ struct GenerationContext: Sendable {
             "BLUMPO_FETCH_ALLOW_PRIVATE": "1", "BLUMPO_FETCH_LOOPBACK_ONLY": "1", "BLUMPO_QUEUE_POLL_MS": "50",
         ]
         try await withTestApp(environment: environment) { client, db in
+            // The seeded rule makes 5 ads per format; tests of the mechanics make one.
+            try await db.execute("UPDATE generation_pricing SET rules = rules || jsonb_build_object('variants_per_format', \(variants)) WHERE is_active")
             var configuration = try AppConfiguration(environment: environment)
             configuration.queue.maintenanceInterval = .milliseconds(200)
             let work = try BackgroundWork(configuration: configuration, logger: db.logger, renderer: renderer)
@@ -115,7 +117,7 @@ struct GenerationContext: Sendable {
     }
 
     @Test func aJobTurnsABrandIntoAdsOfEveryFormatAndSettles() async throws {
-        try await withGeneration { g in
+        try await withGeneration(variants: 5) { g in
             let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)
             let before = try await balance(db, userID)
             let created = try await client.json(
@@ -123,16 +125,27 @@ struct GenerationContext: Sendable {
                 body: ["brand_id": brandID, "archetype_code": "problem_solution", "formats": ["square", "9:16"], "params": ["seed": 7]], token: token)
             #expect(created.status == .created)
             #expect(created.body["tokens_cost"] as? Int == 80)
-            #expect(created.body["expected_ads"] as? Int == 2)
+            // The seeded rule: 5 different ads of each format for the price of the formats.
+            #expect(created.body["expected_ads"] as? Int == 10)
             #expect(created.body["formats"] as? [String] == ["square", "story"])
             let jobID = try #require(created.body["id"] as? String)
             #expect(try await balance(db, userID) == before - 80)
 
             let job = try await waitFinished(client, db, job: jobID, token: token)
             #expect(job["status"] as? String == "SUCCEEDED")
-            #expect((job["progress"] as? [String: Int]) == ["done": 2, "expected": 2])
+            #expect((job["progress"] as? [String: Int]) == ["done": 10, "expected": 10])
             let images = try #require(job["images"] as? [[String: Any]])
-            #expect(images.count == 2)
+            #expect(images.count == 10)
+            // Idea by idea: each idea's square and story share their design; the ideas differ.
+            let designs = try await db.client.query(
+                """
+                SELECT v.position, v.format, i.preflight->>'template', i.copy->>'headline' FROM generation_variant v
+                JOIN ad_image i ON i.id = v.ad_image_id WHERE v.job_id = \(try #require(UUID(uuidString: jobID))) ORDER BY v.position
+                """, logger: db.logger
+            ).collect().map { try $0.decode((Int, String, String?, String?).self) }
+            #expect(designs.map(\.1) == Array(repeating: ["square", "story"], count: 5).flatMap { $0 })
+            for pair in stride(from: 0, to: designs.count, by: 2) { #expect(designs[pair].2 == designs[pair + 1].2, "idea \(pair / 2)") }
+            #expect(Set(designs.map { "\($0.2 ?? "")|\($0.3 ?? "")" }).count > 1, "the ideas are not all alike")
             let sizes = Set(images.map { "\($0["width"] as? Int ?? 0)x\($0["height"] as? Int ?? 0)" })
             #expect(sizes == ["1080x1080", "1080x1920"])
             for image in images {
@@ -154,14 +167,14 @@ struct GenerationContext: Sendable {
             }
             #expect(try await db.one("SELECT count(*)::int FROM ad_event WHERE event_type = 'downloaded' AND ad_image_id = \(UUID(uuidString: imageID)!)", as: Int.self) == 1)
             let listed = try await client.json(.get, "/api/v1/ad-images?job_id=\(jobID)", token: token)
-            #expect((listed.body["items"] as? [Any])?.count == 2)
+            #expect((listed.body["items"] as? [Any])?.count == 10)
 
             // The event stream of a finished job replays its images and ends.
             let events = try await client.execute(uri: "/api/v1/generation-jobs/\(jobID)/events", method: .get, headers: [.authorization: "Bearer \(token)"]) {
                 String(buffer: $0.body)
             }
-            #expect(events.components(separatedBy: "event: image").count - 1 == 2)
-            #expect(events.contains("event: progress\ndata: {\"done\":2,\"expected\":2}"))
+            #expect(events.components(separatedBy: "event: image").count - 1 == 10)
+            #expect(events.contains("event: progress\ndata: {\"done\":10,\"expected\":10}"))
             #expect(events.contains("event: finished"))
         }
     }

@@ -35,6 +35,7 @@ import Testing
         ]
         try await TestDatabase.with { db in
             try await db.execute("UPDATE ad_workflow SET is_active = false WHERE archetype_code = 'meme'")
+            try await db.execute("UPDATE generation_pricing SET rules = rules || '{\"variants_per_format\": 1}' WHERE is_active")
             try await db.execute(
                 "INSERT INTO ad_workflow (archetype_code, workflow_uid, variant_key, format) VALUES ('meme', \("n8n:\(workflow)"), 'n8n', 'square')")
             let configuration = try AppConfiguration(environment: environment)

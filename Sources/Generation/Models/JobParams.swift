@@ -31,8 +31,15 @@ public struct JobParams: Codable, Sendable, Equatable {
     public var quality: Int
     public var width: Int?
     public var height: Int?
+    /// How many different ads (ideas) the job makes of each format; nil for jobs planned before
+    /// there were several, whose variants each took their own seed.
+    public var variantsPerFormat: Int?
 
-    public init(seed: UInt64, outputFormat: OutputFormat = defaultOutput, quality: Int = defaultQuality, width: Int? = nil, height: Int? = nil) {
+    public init(
+        seed: UInt64, outputFormat: OutputFormat = defaultOutput, quality: Int = defaultQuality, width: Int? = nil, height: Int? = nil,
+        variantsPerFormat: Int? = nil
+    ) {
+        self.variantsPerFormat = variantsPerFormat
         self.seed = seed
         self.outputFormat = outputFormat
         self.quality = quality
@@ -57,12 +64,22 @@ public struct JobParams: Codable, Sendable, Equatable {
         self.init(
             seed: integer("seed", in: 0...Int64(Bounds.maxSeed)).map { UInt64($0) } ?? 0, outputFormat: output,
             quality: integer("quality", in: 50...100).map { Int($0) } ?? Self.defaultQuality,
-            width: integer("width", in: 1...10_000).map { Int($0) }, height: integer("height", in: 1...10_000).map { Int($0) })
+            width: integer("width", in: 1...10_000).map { Int($0) }, height: integer("height", in: 1...10_000).map { Int($0) },
+            variantsPerFormat: integer("variants_per_format", in: 1...10).map { Int($0) })
     }
 
     enum CodingKeys: String, CodingKey {
         case seed, quality, width, height
         case outputFormat = "output_format"
+        case variantsPerFormat = "variants_per_format"
+    }
+
+    /// The seed of the variant at `position` among `total`: the ads of one idea share it in every
+    /// format (the planner lays the variants out idea by idea), so its square and its story are
+    /// one design.
+    public func seed(position: Int, total: Int) -> UInt64 {
+        guard let ideas = variantsPerFormat, ideas > 0, total >= ideas, position >= 0 else { return seed &+ UInt64(max(position, 0)) }
+        return seed &+ UInt64(position / (total / ideas))
     }
 }
 

@@ -18,8 +18,8 @@ ON CONFLICT (topup_sku) DO NOTHING;
 
 -- One format costs 50 tokens; each further format is discounted 20 % (two formats: 80).
 INSERT INTO generation_pricing (name, strategy, base_cost_tokens, rules)
-SELECT 'Per format, 20 % multi-format discount', 'PER_FORMAT', 50,
-       '{"multi_format_discount_percent": 20, "archetype_overrides": {}}'
+SELECT 'Per format, 5 ads each, 20 % multi-format discount', 'PER_FORMAT', 50,
+       '{"multi_format_discount_percent": 20, "variants_per_format": 5, "archetype_overrides": {}}'
 WHERE NOT EXISTS (SELECT 1 FROM generation_pricing);
 
 INSERT INTO ad_archetype (code, display_name, description)
