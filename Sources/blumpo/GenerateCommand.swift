@@ -6,6 +6,7 @@ import Core
 import Database
 import Foundation
 import Generation
+import Imaging
 import Library
 import Logging
 import PostgresNIO
@@ -25,6 +26,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Seed for templates and phrasing (random when omitted).") var seed: UInt64?
     @Option(help: "The local account that owns the brand and pays the tokens.") var email = "local@blumpo.localhost"
     @Flag(help: "Crawl the website again even if the brand was extracted before.") var refresh = false
+    @Option(help: "Also write a contact sheet of the job's ads (PNG): one row per idea, one column per format.") var sheet: String?
 
     func run() async throws {
         let runtime = try await Runtime.start("generate")
@@ -59,13 +61,18 @@ struct GenerateCommand: AsyncParsableCommand {
                     try await follow(job.id, userID: userID, jobs: jobs, logger: runtime.logger)
                 }
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                var files: [UUID: Data] = [:]
                 for image in detail.images {
                     guard let key = try? BlobKey(image.storageKey), let data = try await services.blobs.get(key) else { continue }
+                    files[image.id] = data
                     let variant = detail.variants.first { $0.adImageID == image.id }
                     let ext = key.path.split(separator: ".").last.map(String.init) ?? "webp"
                     let path = "\(out)/\(variant?.archetypeCode ?? "ad")-\(variant?.format ?? "image")-\(image.id.uuidString.prefix(8).lowercased()).\(ext)"
                     try data.write(to: URL(fileURLWithPath: path))
                     print(path)
+                }
+                if let sheet {
+                    try writeSheet(detail, files: files, formats: job.formats ?? formatList, to: sheet)
                 }
                 let refund = try await client.withConnection { connection in
                     try await TokenLedger().entry(reason: .jobRefund, referenceID: "job:\(job.id.uuidString.lowercased())", on: connection, logger: runtime.logger)?.delta ?? 0
@@ -93,6 +100,15 @@ struct GenerateCommand: AsyncParsableCommand {
             printError("blumpo: \(error.detail)")
             throw ExitCode(2)
         }
+    }
+
+    /// The job's ads in variant order, one row per idea (as many ads as formats).
+    func writeSheet(_ detail: JobDetail, files: [UUID: Data], formats: [String], to path: String) throws {
+        let ads = detail.variants.sorted { $0.position < $1.position }.map { $0.adImageID.flatMap { files[$0] } }
+        let perRow = max(1, formats.count)
+        let rows = stride(from: 0, to: ads.count, by: perRow).map { Array(ads[$0..<min($0 + perRow, ads.count)]).compactMap { $0 } }
+        try ContactSheet.make(rows: rows.filter { !$0.isEmpty }).write(to: URL(fileURLWithPath: path))
+        printError("contact sheet: \(path)")
     }
 
     /// Prints each variant as it ends; returns the finished job.
