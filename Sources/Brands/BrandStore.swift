@@ -127,16 +127,20 @@ public struct BrandStore: Sendable {
                 hero_status = CASE WHEN 'hero' = ANY(\(names)) THEN 'pending' ELSE hero_status END,
                 hero_error = CASE WHEN 'hero' = ANY(\(names)) THEN NULL ELSE hero_error END,
                 insights_status = CASE WHEN 'insights' = ANY(\(names)) THEN 'pending' ELSE insights_status END,
-                insights_error = CASE WHEN 'insights' = ANY(\(names)) THEN NULL ELSE insights_error END
+                insights_error = CASE WHEN 'insights' = ANY(\(names)) THEN NULL ELSE insights_error END,
+                reddit_status = CASE WHEN 'reddit' = ANY(\(names)) THEN 'pending' ELSE reddit_status END,
+                reddit_error = CASE WHEN 'reddit' = ANY(\(names)) THEN NULL ELSE reddit_error END
             WHERE brand_id = \(id)
             """, logger: logger)
     }
 
-    /// Records a step's outcome and, when given, its evidence under `evidence.<key>`.
+    /// Records a step's outcome and, when given, its evidence under `evidence.<key>`. A skipped
+    /// step keeps its reason in the error column.
     public func finishStep(
-        _ id: UUID, _ step: ExtractionStep, error: String?, evidence: [String: String] = [:], on connection: PostgresConnection, logger: Logger
+        _ id: UUID, _ step: ExtractionStep, error: String?, skipped: Bool = false, evidence: [String: String] = [:], on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
-        let status: StepStatus = error == nil ? .ok : .error
+        let status: StepStatus = skipped ? .skipped : error == nil ? .ok : .error
         let patch = Self.evidencePatch(evidence)
         // Column names come from the closed enum, never from input.
         try await connection.query(
@@ -164,7 +168,9 @@ public struct BrandStore: Sendable {
                 hero_status = CASE WHEN hero_status = 'pending' THEN 'error' ELSE hero_status END,
                 hero_error = CASE WHEN hero_status = 'pending' THEN \(message) ELSE hero_error END,
                 insights_status = CASE WHEN insights_status = 'pending' THEN 'error' ELSE insights_status END,
-                insights_error = CASE WHEN insights_status = 'pending' THEN \(message) ELSE insights_error END
+                insights_error = CASE WHEN insights_status = 'pending' THEN \(message) ELSE insights_error END,
+                reddit_status = CASE WHEN reddit_status = 'pending' THEN 'error' ELSE reddit_status END,
+                reddit_error = CASE WHEN reddit_status = 'pending' THEN \(message) ELSE reddit_error END
             WHERE brand_id = \(id)
             """, logger: logger)
     }
@@ -173,7 +179,7 @@ public struct BrandStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT fonts_status, fonts_error, colors_status, colors_error, logo_status, logo_error, hero_status, hero_error,
-                   insights_status, insights_error, crawled_at, crawl_error, updated_at
+                   insights_status, insights_error, crawled_at, crawl_error, updated_at, reddit_status, reddit_error
             FROM brand_extraction_status WHERE brand_id = \(id)
             """, logger: logger
         ).collect()

@@ -38,7 +38,7 @@ public struct CopyWriter: Sendable {
             copy = AdCopy(headline: problem, subline: "\(brandName): \(Self.lowerFirst(promise))", cta: pick(["Fix it today", "See how"]))
         case "testimonial":
             // Only words a customer said on the brand's pages, signed as the page signs them.
-            let found = insights?.grounded.testimonials ?? []
+            let found = insights?.usableTestimonials ?? []
             let testimonial = found.first { $0.quote == inputs["quote"] } ?? (found.isEmpty ? nil : found[Int(seed % UInt64(found.count))])
             copy = AdCopy(
                 headline: testimonial?.quote ?? promise, subline: description, cta: pick(["See why", "Try it yourself"]), quote: testimonial?.quote,
@@ -72,12 +72,14 @@ public struct CopyWriter: Sendable {
     /// for the job.
     public static func missingGrounds(archetype: String, insights: InsightFields?, inputs: [String: String]) -> (field: String, reason: String)? {
         let grounded = insights?.grounded ?? GroundedClaims()
+        // Signed testimonials from the pages, and Reddit quotes marked as this brand's customers.
+        let testimonials = insights?.usableTestimonials ?? []
         switch archetype {
         case "testimonial":
-            if grounded.testimonials.isEmpty {
+            if testimonials.isEmpty {
                 return ("archetype_code", "testimonial needs a customer quote with its attribution on the brand's pages, and none was found")
             }
-            if let quote = inputs["quote"], !grounded.testimonials.contains(where: { $0.quote == quote }) {
+            if let quote = inputs["quote"], !testimonials.contains(where: { $0.quote == quote }) {
                 return ("archetype_inputs.quote", "must be one of the testimonials found on the brand's pages, word for word")
             }
         case "promotion_offer":
