@@ -7,6 +7,8 @@ extension BrandExtraction {
     public enum Progress: Sendable {
         case crawled(pages: Int, duration: Duration)
         case step(ExtractionStep, error: String?, duration: Duration)
+        /// The step could not run by configuration (Reddit without credentials).
+        case skipped(ExtractionStep, reason: String)
     }
 
     /// The whole pipeline in this process, without the queue (the `blumpo brand extract`
@@ -31,7 +33,9 @@ extension BrandExtraction {
             var failure: String?
             do {
                 try await run(step, brandID: brandID, client: client, logger: logger)
-                failure = try await client.withConnection { try await brands.status(brandID, on: $0, logger: logger) }?.steps[step]?.error
+                let state = try await client.withConnection { try await brands.status(brandID, on: $0, logger: logger) }?.steps[step]
+                if state?.status == .skipped { return progress(.skipped(step, reason: state?.error ?? "")) }
+                failure = state?.error
             } catch {
                 failure = "\(error)"
                 try? await client.withConnection { try await brands.finishStep(brandID, step, error: "\(error)", on: $0, logger: logger) }
