@@ -181,12 +181,11 @@ public struct BrandService: Sendable {
         try await client.transaction(logger: logger) { connection in
             guard try await brands.find(id, userID: userID, on: connection, logger: logger) != nil else { throw AppError.notFound("Brand") }
             let record = try await insights.find(id, on: connection, logger: logger)
-            let current = record?.fields ?? InsightFields()
-            switch patch.applied(to: current) {
+            switch patch.applied(to: record?.fields ?? InsightFields()) {
             case .success(let fields):
-                // Items keep their receipts through the edit (an item edited in place keeps the receipt of the words it replaced).
-                let receipts = (record?.receipts ?? InsightReceipts()).aligned(with: fields, previous: current)
-                try await insights.save(id, fields, raw: nil, receipts: receipts, on: connection, logger: logger)
+                // Items keep their receipts (one reworded in place keeps those of the words it replaced).
+                try await insights.save(
+                    id, fields, raw: nil, receipts: record?.receipts.aligned(with: fields, previous: record?.fields), on: connection, logger: logger)
             case .failure(let error): throw AppError.validation(error.fields)
             }
         }
