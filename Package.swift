@@ -149,9 +149,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reddit",
+            dependencies: [
+                "Core",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Brands",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Storage", "HTMLParser", "Imaging", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Storage", "HTMLParser", "Imaging", "Fetching", "LLM", "Reddit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -215,7 +227,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Analytics", "Billing", "Brands", "Generation", "Library", "Signing", "Storage", "Fetching", "LLM",
+                "Core", "Database", "TaskQueue", "Audit", "Accounts", "Analytics", "Billing", "Brands", "Generation", "Library", "Signing", "Storage", "Fetching", "LLM", "Reddit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -321,19 +333,19 @@ let package = Package(
         .testTarget(
             name: "BrandsTests",
             dependencies: [
-                "Accounts", "Brands", "Storage", "Imaging", "HTMLParser", "Billing", "Database", "TaskQueue", "TestSupport", "Fetching", "LLM",
+                "Accounts", "Brands", "Storage", "Imaging", "HTMLParser", "Billing", "Database", "TaskQueue", "TestSupport", "Fetching", "LLM", "Reddit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            exclude: ["Sites"],
+            exclude: ["Sites", "Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GenerationTests",
             dependencies: [
-                "Generation", "Brands", "Core", "Imaging", "TestSupport", "LLM",
+                "Generation", "Brands", "Core", "Imaging", "TestSupport", "LLM", "Reddit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

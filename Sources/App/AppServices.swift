@@ -6,11 +6,12 @@ public import Fetching
 public import Generation
 public import LLM
 public import Logging
+public import Reddit
 public import Storage
 
 /// Every client of an outside system, built once from configuration and handed to the router,
 /// the background work and the commands: the blob store, the SSRF-safe fetcher, the language
-/// model, Stripe, the mailer and n8n.
+/// model, Stripe, the mailer, n8n and Reddit.
 public struct AppServices: Sendable {
     public let blobs: any BlobStore
     public let extraction: BrandExtraction
@@ -23,6 +24,8 @@ public struct AppServices: Sendable {
     public let mailer: any Mailer
     /// n8n workflows, when `N8N_BASE_URL` is set.
     public let n8n: N8NRunner?
+    /// Reddit, when `REDDIT_CLIENT_ID` is set; one client, so every worker shares its rate window.
+    public let reddit: RedditClient?
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         blobs = try Self.blobStore(configuration)
@@ -30,7 +33,8 @@ public struct AppServices: Sendable {
             allowPrivate: configuration.fetchAllowPrivate, network: configuration.fetchLoopbackOnly ? .loopbackOnly() : .internet)
         fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: policy)
         llm = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
-        extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
+        reddit = configuration.reddit.map { RedditClient(settings: $0, http: .shared, logger: logger) }
+        extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm, reddit: reddit)
         stripe = configuration.stripe.map { StripeClient(settings: $0) }
         mailer = configuration.smtp.map { SMTPMailer(settings: $0, logger: logger) }
             ?? LogMailer(outboxDirectory: configuration.dataDirectory + "/outbox", logger: logger)

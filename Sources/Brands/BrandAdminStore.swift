@@ -13,15 +13,15 @@ public struct BrandAdminStore: Sendable {
         BrandStore.columns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
         + """
         , s.fonts_status, s.fonts_error, s.colors_status, s.colors_error, s.logo_status, s.logo_error, s.hero_status, s.hero_error,
-        s.insights_status, s.insights_error, s.crawled_at, s.crawl_error, s.updated_at
+        s.insights_status, s.insights_error, s.crawled_at, s.crawl_error, s.updated_at, s.reddit_status, s.reddit_error
         """
 
     /// `ExtractionStatus.overall` in SQL, so the list can filter on it.
     static let overall = """
-        CASE WHEN 'pending' IN (s.fonts_status, s.colors_status, s.logo_status, s.hero_status, s.insights_status) THEN 'pending'
+        CASE WHEN 'pending' IN (s.fonts_status, s.colors_status, s.logo_status, s.hero_status, s.insights_status, s.reddit_status) THEN 'pending'
              WHEN s.fonts_status = 'error' AND s.colors_status = 'error' AND s.logo_status = 'error' AND s.hero_status = 'error'
-                  AND s.insights_status = 'error' THEN 'error'
-             WHEN 'error' IN (s.fonts_status, s.colors_status, s.logo_status, s.hero_status, s.insights_status) THEN 'partial'
+                  AND s.insights_status = 'error' AND s.reddit_status IN ('error', 'skipped') THEN 'error'
+             WHEN 'error' IN (s.fonts_status, s.colors_status, s.logo_status, s.hero_status, s.insights_status, s.reddit_status) THEN 'partial'
              ELSE 'ok' END
         """
 
@@ -59,7 +59,7 @@ public struct BrandAdminStore: Sendable {
             """, logger: logger
         ).collect().first.map { row in
             var brand = try Self.decode(row)
-            brand.evidence = JSONValue(storedText: try row.makeRandomAccess()[27].decode(String?.self))
+            brand.evidence = JSONValue(storedText: try row.makeRandomAccess()[29].decode(String?.self))
             return brand
         }
     }
@@ -72,7 +72,7 @@ public struct BrandAdminStore: Sendable {
             FROM brand_extraction_status s JOIN brand b ON b.id = s.brand_id
             CROSS JOIN LATERAL (VALUES ('fonts', s.fonts_status, s.fonts_error), ('colors', s.colors_status, s.colors_error),
                 ('logo', s.logo_status, s.logo_error), ('hero', s.hero_status, s.hero_error),
-                ('insights', s.insights_status, s.insights_error)) AS x(step, status, error)
+                ('insights', s.insights_status, s.insights_error), ('reddit', s.reddit_status, s.reddit_error)) AS x(step, status, error)
             WHERE x.status = 'error' AND (\(step?.rawValue)::text IS NULL OR x.step = \(step?.rawValue))
             ORDER BY s.updated_at DESC, b.id, x.step LIMIT \(limit)
             """, logger: logger

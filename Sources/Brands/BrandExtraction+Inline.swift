@@ -7,10 +7,12 @@ extension BrandExtraction {
     public enum Progress: Sendable {
         case crawled(pages: Int, duration: Duration)
         case step(ExtractionStep, error: String?, duration: Duration)
+        /// The step could not run by configuration (Reddit without credentials).
+        case skipped(ExtractionStep, reason: String)
     }
 
     /// The whole pipeline in this process, without the queue (the `blumpo brand extract`
-    /// command): crawl, then the five steps in parallel. A step that throws is recorded as
+    /// command): crawl, then the website steps in parallel, then reddit. A step that throws is recorded as
     /// failed, as the queue's final-failure hook would.
     public func runInline(
         _ brandID: UUID, adoptName: Bool, adoptLanguage: Bool, client: PostgresClient, logger: Logger,
@@ -26,21 +28,26 @@ extension BrandExtraction {
         }
         progress(.crawled(pages: snapshot.pages.count, duration: ContinuousClock.now - started))
         try await client.withConnection { try await brands.resetSteps(brandID, ExtractionStep.allCases, on: $0, logger: logger) }
+        @Sendable func runStep(_ step: ExtractionStep) async {
+            let stepStarted = ContinuousClock.now
+            var failure: String?
+            do {
+                try await run(step, brandID: brandID, client: client, logger: logger)
+                let state = try await client.withConnection { try await brands.status(brandID, on: $0, logger: logger) }?.steps[step]
+                if state?.status == .skipped { return progress(.skipped(step, reason: state?.error ?? "")) }
+                failure = state?.error
+            } catch {
+                failure = "\(error)"
+                try? await client.withConnection { try await brands.finishStep(brandID, step, error: "\(error)", on: $0, logger: logger) }
+            }
+            progress(.step(step, error: failure, duration: ContinuousClock.now - stepStarted))
+        }
         await withTaskGroup(of: Void.self) { group in
-            for step in ExtractionStep.allCases {
-                group.addTask {
-                    let stepStarted = ContinuousClock.now
-                    var failure: String?
-                    do {
-                        try await run(step, brandID: brandID, client: client, logger: logger)
-                        failure = try await client.withConnection { try await brands.status(brandID, on: $0, logger: logger) }?.steps[step]?.error
-                    } catch {
-                        failure = "\(error)"
-                        try? await client.withConnection { try await brands.finishStep(brandID, step, error: "\(error)", on: $0, logger: logger) }
-                    }
-                    progress(.step(step, error: failure, duration: ContinuousClock.now - stepStarted))
-                }
+            for step in ExtractionStep.allCases where step != .reddit {
+                group.addTask { await runStep(step) }
             }
         }
+        // Reddit searches with what the insights step found.
+        await runStep(.reddit)
     }
 }

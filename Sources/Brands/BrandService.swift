@@ -157,7 +157,7 @@ public struct BrandService: Sendable {
             guard !requested.isEmpty, !parsed.contains(where: { $0 == nil }) else {
                 throw AppError.validation(["steps": "must list some of " + ExtractionStep.allCases.map(\.rawValue).joined(separator: ", ")])
             }
-            steps = Array(Set(parsed.compactMap { $0 })).sorted { $0.rawValue < $1.rawValue }
+            steps = ExtractionStep.allCases.filter { parsed.contains($0) }
         }
         try await client.transaction(logger: logger) { connection in
             guard let brand = try await brands.find(id, userID: userID, on: connection, logger: logger) else { throw AppError.notFound("Brand") }
@@ -166,7 +166,7 @@ public struct BrandService: Sendable {
             } else {
                 try await brands.resetSteps(id, steps, on: connection, logger: logger)
                 try await TaskStore().enqueue(
-                    try steps.map { try RunExtractionStep.task(brandID: id, step: $0, owner: userID.uuidString.lowercased()) }, on: connection, logger: logger)
+                    try RunExtractionStep.tasks(brandID: id, steps: steps, owner: userID.uuidString.lowercased()), on: connection, logger: logger)
             }
         }
         return try await detail(id, userID: userID, logger: logger)
@@ -180,9 +180,12 @@ public struct BrandService: Sendable {
     public func updateInsights(_ id: UUID, userID: UUID, patch: InsightsPatch, logger: Logger) async throws -> BrandInsightsRecord {
         try await client.transaction(logger: logger) { connection in
             guard try await brands.find(id, userID: userID, on: connection, logger: logger) != nil else { throw AppError.notFound("Brand") }
-            let current = try await insights.find(id, on: connection, logger: logger)?.fields ?? InsightFields()
-            switch patch.applied(to: current) {
-            case .success(let fields): try await insights.save(id, fields, raw: nil, on: connection, logger: logger)
+            let record = try await insights.find(id, on: connection, logger: logger)
+            switch patch.applied(to: record?.fields ?? InsightFields()) {
+            case .success(let fields):
+                // Items keep their receipts (one reworded in place keeps those of the words it replaced).
+                try await insights.save(
+                    id, fields, raw: nil, receipts: record?.receipts.aligned(with: fields, previous: record?.fields), on: connection, logger: logger)
             case .failure(let error): throw AppError.validation(error.fields)
             }
         }

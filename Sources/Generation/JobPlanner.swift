@@ -116,14 +116,15 @@ struct JobPlanner {
         return (mode ?? .brand, urls)
     }
 
-    /// Pain points to address: with `insight_source` `auto`, only the brand's own.
+    /// Pain points to address: with `insight_source` `auto`, only the brand's own (from its
+    /// pages or from Reddit).
     static func painPoints(_ request: CreateJobRequest, insights: InsightFields?, problems: inout [String: String]) -> (source: InsightSource, pains: [String]) {
         let source = InsightSource(rawValue: request.insightSource ?? "auto")
         if source == nil { problems["insight_source"] = "must be auto, manual or mixed" }
         let pains = request.selectedPainPoints ?? []
         if pains.count > 5 || pains.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 200 }) {
             problems["selected_pain_points"] = "must be at most 5 texts of 1 to 200 characters"
-        } else if source == .auto, !pains.isEmpty, pains.contains(where: { !Set(insights?.customerPainPoints ?? []).contains($0) }) {
+        } else if source == .auto, !pains.isEmpty, pains.contains(where: { !Set(insights?.selectablePainPoints ?? []).contains($0) }) {
             problems["selected_pain_points"] = "must come from the brand's insights when insight_source is auto"
         }
         return (source ?? .auto, pains)

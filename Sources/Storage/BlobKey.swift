@@ -21,6 +21,9 @@ public struct BlobKey: Sendable, Hashable, CustomStringConvertible {
     /// `brands/<brand_id>/website_data.json`, the crawl snapshot.
     public static func websiteSnapshot(brandID: String) -> BlobKey { try! BlobKey("brands/\(brandID.lowercased())/website_data.json") }
 
+    /// `brands/<brand_id>/reddit_harvest.json`, the posts and comments the Reddit step kept.
+    public static func redditHarvest(brandID: String) -> BlobKey { try! BlobKey("brands/\(brandID.lowercased())/reddit_harvest.json") }
+
     /// `brands/<brand_id>/<kind>/<name>`, an asset of a brand (logo, hero, photo).
     public static func brandAsset(brandID: String, kind: String, name: String) throws -> BlobKey {
         try BlobKey("brands/\(brandID.lowercased())/\(kind)/\(name)")

@@ -49,6 +49,7 @@ struct BrandCommand: AsyncParsableCommand {
                             case .crawled(let pages, let duration): printError("  crawled \(pages) page\(pages == 1 ? "" : "s") in \(Self.milliseconds(duration)) ms")
                             case .step(let step, let error, let duration):
                                 printError("  \(error == nil ? "✓" : "✗") \(step.rawValue) (\(Self.milliseconds(duration)) ms)\(error.map { ": \($0)" } ?? "")")
+                            case .skipped(let step, let reason): printError("  – \(step.rawValue) skipped: \(reason)")
                             }
                         }
                     } catch {
@@ -147,7 +148,9 @@ struct BrandKitText {
         if let status = detail.extractionStatus {
             lines.append("  extraction: \(status.overall)")
             for step in ExtractionStep.allCases {
-                if let error = status.steps[step]?.error { lines.append("    \(step.rawValue): \(error)") }
+                if let error = status.steps[step]?.error {
+                    lines.append("    \(step.rawValue)\(status.steps[step]?.status == .skipped ? " (skipped)" : ""): \(error)")
+                }
             }
         }
         return lines.joined(separator: "\n")

@@ -22,15 +22,16 @@ import Testing
         try await db.execute(
             """
             INSERT INTO brand_extraction_status (brand_id, evidence, fonts_status, fonts_error, colors_status, colors_error, logo_status, logo_error,
-                hero_status, hero_error, insights_status, insights_error, updated_at)
+                hero_status, hero_error, insights_status, insights_error, reddit_status, reddit_error, updated_at)
             VALUES (\(id), '{"logo": {"source": "header img"}}', \(status("fonts")), \(error("fonts")), \(status("colors")), \(error("colors")),
                 \(status("logo")), \(error("logo")), \(status("hero")), \(error("hero")), \(status("insights")), \(error("insights")),
+                \(status("reddit")), \(error("reddit")),
                 now() - make_interval(mins => \(Int32(minutesAgo))))
             """)
         return id
     }
 
-    static let allOK = ["fonts": "", "colors": "", "logo": "", "hero": "", "insights": ""]
+    static let allOK = ["fonts": "", "colors": "", "logo": "", "hero": "", "insights": "", "reddit": ""]
 
     @Test func brandsAreListedWithTheirExtractionStatusAndShownWithEvidence() async throws {
         try await withTestApp(environment: Self.admin) { client, db in

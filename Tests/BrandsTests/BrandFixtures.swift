@@ -6,6 +6,7 @@ import Foundation
 import LLM
 import Logging
 import PostgresNIO
+import Reddit
 import Storage
 import TestSupport
 import Testing
@@ -47,7 +48,7 @@ struct ExtractedBrand {
 /// Serves `site`, creates a user and a brand for it, runs the whole pipeline in-process and
 /// hands the result to `check`.
 func extractFixture(
-    _ site: String, llm: (any LLMClient)? = nil, allowPrivate: Bool = true,
+    _ site: String, llm: (any LLMClient)? = nil, reddit: RedditClient? = nil, allowPrivate: Bool = true,
     _ check: @escaping @Sendable (ExtractedBrand, TestDatabase) async throws -> Void
 ) async throws {
     let server = try SiteTestServer(site: site)
@@ -59,7 +60,7 @@ func extractFixture(
             baseURL: "http://blumpo.test/blobs")
         // Loopback only: links to outside hosts (Google Fonts…) fail the same way online and offline.
         let fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: AddressPolicy(allowPrivate: allowPrivate, network: .loopbackOnly()))
-        let extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm)
+        let extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm, reddit: reddit)
         let brandID = try await makeBrand(url: server.url, db: db)
         try await extraction.runInline(brandID, adoptName: true, adoptLanguage: true, client: db.client, logger: db.logger) { _ in }
         let (userID, evidenceText) = try await db.client.withConnection { connection in

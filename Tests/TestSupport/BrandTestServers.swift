@@ -97,3 +97,24 @@ public final class N8NTestServer: PythonTestServer, @unchecked Sendable {
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 }
+
+/// A Reddit stand-in (see `Servers/reddit_server.py`): the OAuth2 token endpoint and the search
+/// and comments listings; client id `test-id`, secret `test-secret`.
+public final class RedditTestServer: PythonTestServer, @unchecked Sendable {
+    /// `content` is the listings to serve (`{"search": {term: [pages]}, "comments": {id: [things]}}`);
+    /// `behaviour` the failures to act out (see the script).
+    public init(content: [String: Any], behaviour: [String: Any] = [:]) throws {
+        try super.init(script: "reddit_server.py")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: content).write(to: URL(fileURLWithPath: directory + "/content.json"))
+        try JSONSerialization.data(withJSONObject: behaviour).write(to: URL(fileURLWithPath: directory + "/behaviour.json"))
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Every request received: `{method, path, query, authorization, user_agent, body, time}`.
+    public func requests() -> [[String: Any]] {
+        let text = (try? String(contentsOfFile: directory + "/requests.jsonl", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+}

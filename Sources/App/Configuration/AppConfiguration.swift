@@ -6,6 +6,7 @@ import Foundation
 public import Generation
 public import LLM
 public import Logging
+public import Reddit
 public import Storage
 import SystemPackage
 
@@ -42,6 +43,8 @@ public struct AppConfiguration: Sendable {
     public var llm: LLMSettings?
     /// n8n workflows (`n8n:<path>`); nil when `N8N_BASE_URL` is unset.
     public var n8n: N8NSettings?
+    /// Reddit mining; nil when `REDDIT_CLIENT_ID` is unset (the reddit step is then skipped).
+    public var reddit: RedditSettings?
     /// `BLUMPO_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client.
     public var trustedProxies: [IPNetwork]
     /// `BLUMPO_SSE_STREAMS_PER_USER` and `BLUMPO_SSE_STREAMS_TOTAL`: open job event streams.
@@ -135,6 +138,7 @@ public struct AppConfiguration: Sendable {
         } else {
             n8n = nil
         }
+        reddit = try Self.redditSettings(settings, productBaseURL: baseURL)
         trustedProxies = try (settings.optionalString("BLUMPO_TRUSTED_PROXIES") ?? "").split(separator: ",").map { entry in
             let text = entry.trimmingCharacters(in: .whitespaces)
             guard let network = IPNetwork(text) else {

@@ -10,7 +10,9 @@ enum BrandPage {
         let steps = ExtractionStep.allCases.map { step -> [String: Any] in
             let state = status?.steps[step]
             var item: [String: Any] = ["step": step.rawValue, "label": label(step), "status": (state?.status ?? .pending).rawValue]
-            if let error = state?.error { item["problem"] = problem(step, error) }
+            if let error = state?.error {
+                item["problem"] = state?.status == .skipped ? "\(label(step)) skipped: \(error)." : problem(step, error)
+            }
             return item
         }
         let extracting = (status?.overall ?? "pending") == "pending"
@@ -53,6 +55,7 @@ enum BrandPage {
         case .logo: "Logo"
         case .hero: "Photos"
         case .insights: "Insights"
+        case .reddit: "Reddit"
         }
     }
 
@@ -63,7 +66,7 @@ enum BrandPage {
             case .fonts: "Type your fonts below."
             case .colors: "Type your colours below."
             case .logo, .hero: "Upload one below."
-            case .insights: "Try reading this step again."
+            case .insights, .reddit: "Try reading this step again."
             }
         return "\(label(step)) not found: \(error). \(remedy)"
     }

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension ExtractionStatus {
     /// The status columns in `BrandStore`'s order (`fonts_status, fonts_error, …, crawled_at,
-    /// crawl_error, updated_at`), starting at column `offset`.
+    /// crawl_error, updated_at, reddit_status, reddit_error`), starting at column `offset`.
     static func decode(_ row: PostgresRandomAccessRow, from offset: Int) throws -> ExtractionStatus {
         var steps: [ExtractionStep: ExtractionStatus.StepState] = [:]
         for (index, step) in [ExtractionStep.fonts, .colors, .logo, .hero, .insights].enumerated() {
@@ -12,6 +12,9 @@ extension ExtractionStatus {
             let status = StepStatus(rawValue: try row[offset + index * 2].decode(String.self)) ?? .error
             steps[step] = .init(status: status, error: try row[offset + index * 2 + 1].decode(String?.self))
         }
+        // Reddit's columns came later and sit after `updated_at`.
+        let reddit = StepStatus(rawValue: try row[offset + 13].decode(String.self)) ?? .error
+        steps[.reddit] = .init(status: reddit, error: try row[offset + 14].decode(String?.self))
         return ExtractionStatus(
             steps: steps, crawledAt: try row[offset + 10].decode(Date?.self), crawlError: try row[offset + 11].decode(String?.self),
             updatedAt: try row[offset + 12].decode(Date.self))

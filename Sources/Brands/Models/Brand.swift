@@ -48,14 +48,17 @@ public struct Brand: Sendable, Encodable {
     }
 }
 
-/// The five extraction steps, each with its own status and error columns.
+/// The extraction steps, each with its own status and error columns. `reddit` mines Reddit
+/// with the terms `insights` found, so it runs after it.
 public enum ExtractionStep: String, Sendable, Codable, CaseIterable {
-    case fonts, colors, logo, hero, insights
+    case fonts, colors, logo, hero, insights, reddit
 }
 
-/// A step's `<step>_status` column: `pending` until the step ends, then `ok` or `error`.
+/// A step's `<step>_status` column: `pending` until the step ends, then `ok` or `error`, or
+/// `skipped` when it could not run by configuration (Reddit without credentials; the reason is
+/// in the error column).
 public enum StepStatus: String, Sendable, Codable {
-    case pending, ok, error
+    case pending, ok, error, skipped
 }
 
 /// `brand_extraction_status` as the API shows it.
@@ -69,11 +72,13 @@ public struct ExtractionStatus: Sendable, Encodable {
     public let crawlError: String?
     public let updatedAt: Date
 
-    /// `pending` while any step is pending, `error` when every step failed, `partial` when some did, else `ok`.
+    /// `pending` while any step is pending, `error` when every step that ran failed, `partial`
+    /// when some did, else `ok`. A skipped step neither failed nor succeeded.
     public var overall: String {
         let states = ExtractionStep.allCases.map { steps[$0]?.status ?? .pending }
         if states.contains(.pending) { return "pending" }
-        if states.allSatisfy({ $0 == .error }) { return "error" }
+        let ran = states.filter { $0 != .skipped }
+        if !ran.isEmpty, ran.allSatisfy({ $0 == .error }) { return "error" }
         return states.contains(.error) ? "partial" : "ok"
     }
 
@@ -108,15 +113,31 @@ public struct BrandInsightsRecord: Sendable, Encodable {
     /// JSON text of `ins_raw`.
     public let raw: String?
     public let updatedAt: Date
+    /// The website items' receipts as stored.
+    public let receipts: InsightReceipts
 
+    public init(fields: InsightFields, raw: String?, updatedAt: Date, receipts: InsightReceipts = .init()) {
+        self.fields = fields
+        self.raw = raw
+        self.updatedAt = updatedAt
+        self.receipts = receipts
+    }
+
+    /// The fields, `ins_raw`, the Reddit lists (each item with its sources; null until mined)
+    /// and `sources`: every website item, in its field's order, with its receipts.
     public func encode(to encoder: any Encoder) throws {
         try fields.encode(to: encoder)
         var container = encoder.container(keyedBy: ExtractionStatus.Key.self)
         let rawValue = raw.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
         try container.encode(rawValue, forKey: .init(stringValue: "ins_raw"))
         try container.encode(updatedAt, forKey: .init(stringValue: "updated_at"))
-        for field in ["reddit_customer_desires", "reddit_customer_pain_points", "reddit_interesting_quotes", "reddit_purchase_triggers", "reddit_marketing_brief"] {
-            try container.encodeNil(forKey: .init(stringValue: field))
+        let reddit = fields.reddit
+        let lists = [("reddit_customer_desires", reddit.desires), ("reddit_customer_pain_points", reddit.painPoints),
+                     ("reddit_interesting_quotes", reddit.quotes), ("reddit_purchase_triggers", reddit.purchaseTriggers)]
+        for (key, items) in lists {
+            try container.encode(items.isEmpty ? nil : items, forKey: .init(stringValue: key))
         }
+        try container.encode(reddit.marketingBrief, forKey: .init(stringValue: "reddit_marketing_brief"))
+        try container.encode(receipts.aligned(with: fields), forKey: .init(stringValue: "sources"))
     }
 }

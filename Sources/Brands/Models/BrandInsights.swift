@@ -22,8 +22,23 @@ public struct InsightFields: Codable, Sendable, Equatable {
     /// Testimonials and offers found verbatim on the pages (kept in `ins_raw`, not a column of
     /// its own, and not editable: a typed testimonial would not be one the page gives).
     public var grounded = GroundedClaims()
+    /// What Reddit says (the `reddit_*` columns, written by the reddit step, never by an edit).
+    public var reddit = RedditInsights()
 
     public init() {}
+
+    /// Pain points an ad may address without the user typing them: the site's and Reddit's.
+    public var selectablePainPoints: [String] {
+        (customerPainPoints ?? []) + reddit.painPoints.map(\.text)
+    }
+
+    /// Customer words an ad may quote: testimonials signed on the brand's pages, and Reddit
+    /// quotes marked as a customer speaking of this brand (never a competitor's customer).
+    public var usableTestimonials: [GroundedClaims.Testimonial] {
+        grounded.testimonials + reddit.customerQuotes.compactMap { quote in
+            quote.sources.first.map { GroundedClaims.Testimonial(quote: quote.text, attribution: "a customer on r/\($0.subreddit)", source: $0.permalink) }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case industry

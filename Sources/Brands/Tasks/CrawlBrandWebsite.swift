@@ -46,7 +46,7 @@ public struct CrawlBrandWebsite: TaskHandler {
         }
         try await context.client.transaction(logger: context.logger) { connection in
             try await TaskStore().enqueue(
-                try payload.steps.map { try RunExtractionStep.task(brandID: payload.brandID, step: $0, owner: context.owner) },
+                try RunExtractionStep.tasks(brandID: payload.brandID, steps: payload.steps, owner: context.owner),
                 on: connection, logger: context.logger)
         }
     }

@@ -77,7 +77,7 @@ public struct CopyWriter: Sendable {
             if quotable(insights).isEmpty {
                 return (
                     "archetype_code",
-                    "testimonial needs a customer quote of at most \(longestQuote) characters with its attribution on the brand's pages, and none was found"
+                    "testimonial needs a customer quote of at most \(longestQuote) characters with its attribution on the brand's pages (or from this brand's customers on Reddit), and none was found"
                 )
             }
             if let quote = inputs["quote"], !quotable(insights).contains(where: { $0.quote == quote }) {
@@ -101,8 +101,9 @@ public struct CopyWriter: Sendable {
     /// testimonials short enough for every format can be used.
     static let longestQuote = 160
 
+    /// Signed testimonials from the pages, and Reddit quotes marked as this brand's customers'.
     static func quotable(_ insights: InsightFields?) -> [GroundedClaims.Testimonial] {
-        (insights?.grounded.testimonials ?? []).filter { $0.quote.count <= longestQuote }
+        (insights?.usableTestimonials ?? []).filter { $0.quote.count <= longestQuote }
     }
 
     /// The promise under the brand's name ("Acme: invoices in one click"); a promise that already
