@@ -27,8 +27,12 @@ public struct CopyWriter: Sendable {
     ) -> AdCopy {
         let limits = Limits.for(formatCode: formatCode)
         let pick = { (options: [String]) -> String in options[Int(seed % UInt64(options.count))] }
-        let pain = painPoints.first ?? insights?.customerPainPoints?.first
-        let promise = insights?.uniqueValueProp ?? insights?.productDescription ?? "\(brandName) does the hard part for you"
+        // A job's ideas take consecutive seeds: each takes the next pain point and the next
+        // promise the brand's pages give, so five ideas are five angles, not one repeated.
+        let pains = painPoints.isEmpty ? (insights?.customerPainPoints ?? []) : painPoints
+        let pain = pains.isEmpty ? nil : pains[Int(seed % UInt64(pains.count))]
+        let promises = Self.unique([insights?.uniqueValueProp] + (insights?.keyBenefits ?? []).map(Optional.some) + [insights?.productDescription])
+        let promise = promises.isEmpty ? "\(brandName) does the hard part for you" : promises[Int((seed / UInt64(max(pains.count, 1))) % UInt64(promises.count))]
         let description = insights?.productDescription ?? insights?.keyBenefits?.first
         let benefits = (insights?.keyBenefits ?? insights?.keyFeatures ?? []).prefix(3)
         var copy: AdCopy
@@ -95,6 +99,12 @@ public struct CopyWriter: Sendable {
             break
         }
         return nil
+    }
+
+    /// The non-empty values, first occurrence kept, in order.
+    static func unique(_ values: [String?]) -> [String] {
+        var seen: Set<String> = []
+        return values.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }
     }
 
     /// A quote is never shortened (a shortened quote is words nobody said): only the page's
