@@ -70,6 +70,8 @@ struct BrandRoutes: Sendable {
         }
         group.post("{id}/assets") { request, context -> EditedResponse<BrandService.Detail> in
             let id = try Self.brandID(context)
+            // Someone else's brand is "not found" before its upload is read or judged.
+            _ = try await brands.detail(id, userID: context.identity.user.id, logger: context.logger)
             let contentType = request.headers[.contentType] ?? ""
             // The file limit plus room for the form's own framing.
             let body: ByteBuffer
@@ -91,6 +93,7 @@ struct BrandRoutes: Sendable {
             return EditedResponse(status: .created, response: detail)
         }
         group.delete("{id}/assets") { request, context -> BrandService.Detail in
+            _ = try await brands.detail(try Self.brandID(context), userID: context.identity.user.id, logger: context.logger)
             let reference = try await request.decode(as: AssetReference.self, context: context)
             return try await brands.removeAsset(try Self.brandID(context), userID: context.identity.user.id, url: reference.url, logger: context.logger)
         }

@@ -47,6 +47,8 @@ extension WebPages {
         router.post("brands/{id}/assets") { request, context -> Response in
             let identity = try signedIn(request, context)
             let brandID = try Self.pathID(context)
+            // Someone else's brand is "not found" before its upload is read.
+            _ = try await brands.detail(brandID, userID: identity.user.id, logger: context.logger)
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: BrandService.maximumUploadBytes + (64 << 10))
