@@ -33,6 +33,7 @@ struct WebPages: Sendable {
         registerLibrary(on: router)
         registerAccount(on: router)
         registerAnalytics(on: router)
+        registerAdmin(on: router)
     }
 
     /// The signed-in user and their session, or a redirect to sign-in that comes back here.
