@@ -3,12 +3,15 @@
 Reuses e2e.py's helpers (the app, the fixture site, the browser and the page checks). A member
 makes a brand and a first ad; the console is a plain 404 to them. An operator signs in, is made an
 admin with `blumpo admin grant`, and walks every admin page: the overview, users (search, profile,
-a token adjustment), jobs (list and detail) and images (ban and unban). Every page is checked like
+a token adjustment, a ban), jobs (list and detail), images (ban and unban), brands (a step run
+again), extraction problems, the catalogue (a pricing version quoted, then saved), the audit log
+and engagement. Every page is checked like
 the marketer's pages (console errors, failed requests, labels, alt text, no sideways scroll at
 390 px) and photographed into .blumpo/screenshots/admin-*.png.
 """
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -18,7 +21,23 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e  # noqa: E402
 from e2e import ROOT, SHOTS, browser, check_page, code_from_outbox, serve_site, start_app  # noqa: E402
+
+
+def console_port():
+    """A free port among 8093-8099, the ones set aside for this script (others use the rest)."""
+    for port in range(8093, 8100):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise SystemExit("ports 8093-8099 are all in use")
+
+
+e2e.free_port = console_port
 
 
 def sign_in(driver, wait, base, data_dir, email):
@@ -37,7 +56,10 @@ def forget_logs(driver):
 
 
 def click(driver, text):
+    """Submits a form by its button and waits for the page that answers it."""
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(page))
 
 
 def flash(driver):
@@ -116,6 +138,38 @@ def main():
         check_page(driver, "admin-images-banned")
         click(driver, "Unban image")
         assert flash(driver) == "The image is no longer banned."
+
+        driver.get(base + "/admin/brands")
+        check_page(driver, "admin-brands")
+        driver.find_element(By.CSS_SELECTOR, "td a[href^='/admin/brands/']").click()
+        wait.until(EC.presence_of_element_located((By.XPATH, "//button[normalize-space()='Run colors again']")))
+        check_page(driver, "admin-brand")
+        click(driver, "Run colors again")
+        assert flash(driver).startswith("The step runs again")
+        driver.get(base + "/admin/extraction-problems")
+        check_page(driver, "admin-problems")
+
+        driver.get(base + "/admin/catalogue")
+        check_page(driver, "admin-catalogue")
+        base_cost = driver.find_element(By.ID, "r-base")
+        base_cost.clear()
+        base_cost.send_keys("15")
+        click(driver, "Preview quotes")
+        wait.until(EC.presence_of_element_located((By.ID, "quotes-heading")))
+        check_page(driver, "admin-pricing")
+        driver.find_element(By.NAME, "confirm").click()
+        page = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Save version')]").click()
+        WebDriverWait(driver, 60).until(EC.staleness_of(page))
+        assert flash(driver) == "The new pricing version is in use for new jobs."
+
+        driver.get(base + "/admin/audit")
+        actions = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "td code")]
+        for action in ["tokens.adjust", "user.ban", "image.ban", "brand.rerun_step", "pricing.activate"]:
+            assert action in actions, f"{action} is in the audit log"
+        check_page(driver, "admin-audit")
+        driver.get(base + "/admin/engagement")
+        check_page(driver, "admin-engagement")
     except Exception:
         os.makedirs(SHOTS, exist_ok=True)
         driver.save_screenshot(os.path.join(SHOTS, "admin-failure.png"))

@@ -30,6 +30,7 @@ enum AdminOverview {
             [
                 "label": label, "value": unit.text(current), "previous": unit.text(previous), "change": change(current, previous, unit),
                 "chart": chart ?? KPIChart.versus(current, previous, id: id, label: label),
+                "chartNote": chart == nil ? "Dark bar: this period; light bar: before." : "One bar a day.",
             ]
         }
         let cards: [[String: Any]] = [

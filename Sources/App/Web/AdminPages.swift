@@ -38,6 +38,8 @@ extension WebPages {
     /// The usual chrome plus the console's own section links and a message after an action.
     func adminChrome(_ identity: Identity, _ request: Request, title: String, section: String, logger: Logger) async throws -> [String: Any] {
         var page = try await chrome(identity, title: title + " · Admin", current: "/admin", logger: logger)
+        // The main nav gains the console, marked as the current place.
+        page["nav"] = (page["nav"] as? [[String: Any]] ?? []) + [["href": "/admin", "label": "Admin", "current": true]]
         page["adminNav"] = AdminSection.all.map { ["href": $0.path, "label": $0.label, "current": $0.path == section] as [String: Any] }
         if let done = request.uri.queryParameters["done"].flatMap({ AdminSection.messages[String($0)] }) { page["flash"] = done }
         return page
