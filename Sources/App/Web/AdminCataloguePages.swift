@@ -94,10 +94,7 @@ enum AdminCataloguePage {
     static func context(plans: [PlanStore.Plan], topups: [PlanStore.Topup], rule: PricingRule?, archetypes: [AdminArchetype]) -> [String: Any] {
         var page: [String: Any] = [
             "plans": plans.map { plan -> [String: Any] in
-                var row: [String: Any] = [
-                    "code": plan.planCode, "name": plan.displayName, "tokens": plan.monthlyTokens, "isDefault": plan.isDefault,
-                    "limitText": plan.brandLimit.map(String.init) ?? "unlimited",
-                ]
+                var row: [String: Any] = ["code": plan.planCode, "name": plan.displayName, "tokens": plan.monthlyTokens, "isDefault": plan.isDefault]
                 if let limit = plan.brandLimit { row["limit"] = String(limit) }
                 return row
             },

@@ -52,7 +52,7 @@ extension WebPages {
 enum AdminJobPage {
     static func row(_ job: GenerationJob) -> [String: Any] {
         var row: [String: Any] = [
-            "id": job.id.uuidString.lowercased(), "userID": job.userID.uuidString.lowercased(), "created": WebPages.shortDate(job.createdAt),
+            "id": job.id.uuidString.lowercased(), "shortID": String(job.id.uuidString.lowercased().prefix(8)), "userID": job.userID.uuidString.lowercased(), "created": WebPages.shortDate(job.createdAt),
             "status": job.status.rawValue.lowercased(), "badge": badge(job.status), "archetype": job.archetypeCode.map(WebPages.words) ?? "mixed",
             "ads": job.expectedAds ?? 0, "cost": job.tokensCost ?? 0,
         ]
