@@ -12,7 +12,9 @@ import Testing
 
 /// The admin console as a browser calls it: hidden from everyone but admins, and each action
 /// doing what the admin API's services do.
-@Suite struct AdminPagesTests {
+// One test at a time: each opens a whole app with its own database connections, and the suite
+// runs beside every other one on the shared test cluster.
+@Suite(.serialized) struct AdminPagesTests {
     static let origin = "http://127.0.0.1:8080"
 
     private func page(
