@@ -168,6 +168,13 @@ import Testing
             #expect(shown.html.contains("n8n answered 502") && shown.html.contains("<td>2</td>") && shown.html.contains("Cancel the job"))
             let listed = try await page(l.client, .get, "/admin/jobs?status=RUNNING&archetype=&workflow_id=&from=&to=", session: boss)
             #expect(listed.html.contains(path) && !listed.html.contains("/admin/jobs/" + l.fixture.jobID.uuidString.lowercased()))
+            // The owner's profile leads to all their jobs, and that list keeps to them.
+            let owner = l.userID.uuidString.lowercased()
+            #expect(try await page(l.client, .get, "/admin/users/" + owner, session: boss).html.contains("/admin/jobs?user_id=" + owner))
+            let (_, otherID) = try await l.client.signIn("other@example.com", db: l.db)
+            let theirs = try await page(l.client, .get, "/admin/jobs?user_id=\(otherID)", session: boss)
+            #expect(theirs.status == .ok && theirs.html.contains("No job matches."))
+            #expect(try await page(l.client, .get, "/admin/jobs?user_id=" + owner, session: boss).html.contains(path))
             let canceled = try await page(l.client, .post, path + "/cancel", session: boss, form: "_csrf=\(CSRF.token(for: boss))")
             #expect(canceled.location == path + "?done=canceled")
             #expect(try await l.db.one("SELECT status FROM generation_job WHERE id = \(job.jobID)", as: String.self) == "CANCELED")
