@@ -205,8 +205,13 @@ import Testing
             #expect(try await l.db.one("SELECT monthly_tokens FROM subscription_plan WHERE plan_code = 'STUDIO'", as: Int64.self) == Int64(900))
             let workflow = "_csrf=\(csrf)&confirm=yes&archetype_code=meme&path=ads%2Fmeme-v9&variant_key=v9&format="
             #expect(try await page(l.client, .post, "/admin/catalogue/workflows", session: boss, form: workflow).status == .seeOther)
+            let archetype = "_csrf=\(csrf)&confirm=yes&code=before_after&display_name=Before+and+after&description="
+            #expect(try await page(l.client, .post, "/admin/catalogue/archetypes", session: boss, form: archetype).status == .seeOther)
+            let off = "_csrf=\(csrf)&confirm=yes"
+            #expect(try await page(l.client, .post, "/admin/catalogue/archetypes/meme", session: boss, form: off).status == .seeOther)
+            #expect(try await l.db.one("SELECT is_active FROM ad_archetype WHERE code = 'meme'", as: Bool.self) == false)
             let actions = try await l.db.client.query("SELECT action FROM admin_audit ORDER BY id", logger: l.db.logger).collect().map { try $0.decode(String.self) }
-            #expect(actions == ["pricing.activate", "plan.put", "workflow.create"])
+            #expect(actions == ["pricing.activate", "plan.put", "workflow.create", "archetype.create", "archetype.update"])
             let audit = try await page(l.client, .get, "/admin/audit?action=plan.put&target_type=&target_id=&actor_id=", session: boss)
             #expect(audit.html.contains("STUDIO") && audit.html.contains("boss@example.com") && !audit.html.contains("workflow.create"))
         }

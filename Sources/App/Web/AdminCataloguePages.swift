@@ -55,6 +55,14 @@ extension WebPages {
             _ = try await CatalogService(client: client).putTopup(sku, try AdminCataloguePage.edit(fields), actor: actor, logger: context.logger)
             return redirect("/admin/catalogue?done=saved")
         }
+        router.post("admin/catalogue/archetypes") { request, context -> Response in
+            let (actor, form) = try await confirmedPost(request, context)
+            var fields: [String: Any] = ["code": form["code"] ?? "", "display_name": form["display_name"] ?? "", "is_active": form["is_active"] == "yes"]
+            if let description = form["description"], !description.isEmpty { fields["description"] = description }
+            let edit: ArchetypeEdit = try AdminCataloguePage.edit(fields)
+            _ = try await WorkflowCatalog(client: client).createArchetype(edit, actor: actor, logger: context.logger)
+            return redirect("/admin/catalogue?done=saved")
+        }
         router.post("admin/catalogue/archetypes/{code}") { request, context -> Response in
             let (actor, form) = try await confirmedPost(request, context)
             let edit: ArchetypeEdit = try AdminCataloguePage.edit(["is_active": form["is_active"] == "yes"])
