@@ -26,6 +26,7 @@ test-e2e:
 	@BLUMPO_SETUP_TESTS=1 scripts/setup.sh
 	$(SWIFT) build --product blumpo
 	.blumpo/venv/bin/python3 Tests/E2E/e2e.py
+	.blumpo/venv/bin/python3 Tests/E2E/e2e_admin.py
 
 # Performance targets, as ratios against a baseline measured in the same run (release build).
 bench:

@@ -21,6 +21,19 @@ extension AuthService {
         }
     }
 
+    /// Ends every session of a user (they sign in again), audited with how many were live.
+    public func signOutEverywhere(_ userID: UUID, actor: AuditActor, logger: Logger) async throws -> User {
+        try await client.transaction(logger: logger) { connection in
+            guard let user = try await users.find(id: userID, on: connection, logger: logger) else { throw AppError.notFound("User") }
+            let live = try await sessions.live(userID: userID, limit: 1000, on: connection, logger: logger).count
+            try await sessions.revokeAll(userID: userID, on: connection, logger: logger)
+            try await AuditLog().record(
+                actor, action: "user.sign_out_everywhere", target: AuditTarget("user", userID), before: ["live_sessions": live],
+                after: ["live_sessions": 0], on: connection, logger: logger)
+            return user
+        }
+    }
+
     /// Grants or revokes admin rights (`"user".is_admin`) by email. `BLUMPO_ADMIN_EMAILS` is
     /// separate: an address listed there stays admin whatever this says.
     public func setAdmin(email rawEmail: String, _ admin: Bool, actor: AuditActor, logger: Logger) async throws -> User {

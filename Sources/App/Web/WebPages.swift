@@ -34,6 +34,7 @@ struct WebPages: Sendable {
         registerLibrary(on: router)
         registerAccount(on: router)
         registerAnalytics(on: router)
+        registerAdmin(on: router)
     }
 
     /// The signed-in user and their session, or a redirect to sign-in that comes back here.
@@ -50,7 +51,9 @@ struct WebPages: Sendable {
         var page: [String: Any] = ["title": title]
         guard let identity else { return page }
         let summary = try await client.withConnection { try await TokenAccountStore().summary(for: identity.user.id, on: $0, logger: logger) }
+        // Admins also see the console; nobody else learns it exists.
         let items = [("/app", "Dashboard"), ("/library", "Library"), ("/analytics", "Analytics"), ("/credits", "Credits"), ("/settings", "Settings")]
+            + (identity.isAdmin ? [("/admin", "Admin")] : [])
         page["signedIn"] = true
         page["balance"] = summary?.balance ?? 0
         page["csrf"] = CSRF.token(for: identity.token)
