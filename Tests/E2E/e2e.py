@@ -80,11 +80,12 @@ def grant_tokens(driver, base, amount):
     api(driver, base, "POST", f"/api/v1/admin/users/{me['user']['id']}/tokens", {"delta": amount, "note": "e2e"})
 
 
-def start_app(data_dir, port, stripe_base):
-    env = dict(os.environ, BLUMPO_DATA_DIR=data_dir, BLUMPO_PORT=str(port), BLUMPO_HOST="127.0.0.1",
-               BLUMPO_BASE_URL=f"http://127.0.0.1:{port}", STRIPE_SECRET_KEY="sk_test_blumpo", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-               STRIPE_API_BASE=stripe_base,
-               BLUMPO_FETCH_ALLOW_PRIVATE="1", BLUMPO_FETCH_LOOPBACK_ONLY="1", BLUMPO_LOG_LEVEL="warning",
+def start_app(data_dir, port=None, stripe_base=None):
+    """`blumpo serve` on loopback; with `stripe_base`, paying through the Stripe stand-in."""
+    port = port or free_port()
+    stripe = dict(STRIPE_SECRET_KEY="sk_test_blumpo", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_API_BASE=stripe_base) if stripe_base else {}
+    env = dict(os.environ, **stripe, BLUMPO_DATA_DIR=data_dir, BLUMPO_PORT=str(port), BLUMPO_HOST="127.0.0.1",
+               BLUMPO_BASE_URL=f"http://127.0.0.1:{port}", BLUMPO_FETCH_ALLOW_PRIVATE="1", BLUMPO_FETCH_LOOPBACK_ONLY="1", BLUMPO_LOG_LEVEL="warning",
                BLUMPO_QUEUE_POLL_MS="100", BLUMPO_ADMIN_EMAILS="marketer@example.com")
     env.pop("DATABASE_URL", None)
     log = open(os.path.join(data_dir, "serve.log"), "w")
