@@ -71,4 +71,18 @@ import Testing
             #expect(try await l.db.one("SELECT count(*)::int FROM ad_event", as: Int.self) == 0)
         }
     }
+
+    @Test func buyingTokensLeadsBackToWhereTheUserWasAndNowhereElse() async throws {
+        try await withLibrary { l in
+            let back = "/brands/\(l.fixture.brandID.uuidString.lowercased())/create"
+            let credits = try await page(l.client, .get, "/credits?back=\(back)", session: l.token)
+            #expect(credits.html.contains("<a href=\"\(back)\">Back to where you were</a>"))
+            #expect(try await page(l.client, .get, "/credits?back=//evil.example", session: l.token).html.contains("evil.example") == false)
+            let success = try await page(l.client, .get, "/billing/success?session_id=cs_test_1&next=\(back)", session: l.token)
+            #expect(success.html.contains("href=\"\(back)\">Carry on where you were"))
+            #expect(success.html.contains("Waiting for the payment to be confirmed"))
+            let hostile = try await page(l.client, .get, "/billing/success?session_id=cs_test_1&next=https://evil.example", session: l.token)
+            #expect(hostile.html.contains("evil.example") == false)
+        }
+    }
 }

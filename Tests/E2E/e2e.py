@@ -262,7 +262,7 @@ def main():
         check_page(driver, "analytics")
         # A top-up through Stripe's hosted checkout; the success page waits for the webhook.
         api(driver, base, "PUT", "/api/v1/admin/topups/TOPUP_100", {"display_name": "100 tokens", "tokens_amount": 100, "stripe_product_id": "prod_topup100"})
-        timed_get(driver, base + "/credits")
+        timed_get(driver, base + "/credits?back=" + brand_link.split(base, 1)[1] + "/create")
         check_page(driver, "credits")
         before = int(driver.find_element(By.CSS_SELECTOR, "[data-balance]").text.split()[0])
         driver.find_element(By.XPATH, "//button[normalize-space()='Buy 100 tokens']").click()
@@ -272,6 +272,8 @@ def main():
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-billing-return][data-confirmed]")))
         after = int(driver.find_element(By.CSS_SELECTOR, "[data-billing-return] [data-balance]").text)
         assert after == before + 100, f"the top-up added 100 tokens ({before} -> {after})"
+        carry_on = driver.find_element(By.XPATH, "//a[normalize-space()='Carry on where you were']").get_attribute("href")
+        assert carry_on.endswith("/create"), f"the success page leads back to creating ads ({carry_on})"
         check_page(driver, "billing-success")
         timed_get(driver, base + "/settings")
         check_page(driver, "settings")

@@ -25,6 +25,8 @@ extension WebPages {
             page["plan"] = summary?.planCode ?? "FREE"
             if let next = summary?.nextRefillAt { page["nextRefill"] = Self.shortDate(next) }
             page["paymentsEnabled"] = stripe != nil
+            // Sent here short of tokens: the way back, and the success page offers it too.
+            if let back = Self.localPath(request.uri.queryParameters["back"].map(String.init)) { page["back"] = back }
             page["plans"] = plans.map { ["code": $0.planCode, "name": $0.displayName, "tokens": $0.monthlyTokens, "free": $0.stripeProductID == nil] as [String: Any] }
             page["topups"] = topups.map { ["sku": $0.topupSKU, "name": $0.displayName, "tokens": $0.tokensAmount] as [String: Any] }
             page["ledger"] = ledger.map { entry -> [String: Any] in
@@ -41,7 +43,8 @@ extension WebPages {
             if let plan = form["plan"] { purchase = .plan(plan) } else if let topup = form["topup"] { purchase = .topup(topup) } else {
                 throw AppError.validation(["plan": "choose a plan or a top-up"])
             }
-            let url = try await requireStripe().checkoutURL(userID: identity.user.id, email: identity.user.email, purchase: purchase, logger: context.logger)
+            let url = try await requireStripe().checkoutURL(
+                userID: identity.user.id, email: identity.user.email, purchase: purchase, returnPath: Self.localPath(form["back"]), logger: context.logger)
             return redirect(url)
         }
         router.post("credits/portal") { request, context -> Response in
@@ -59,6 +62,7 @@ extension WebPages {
                 try await StripeInboxStore().checkoutProcessed(sessionID: String(session), userID: identity.user.id, on: $0, logger: context.logger)
             }
             page["confirmed"] = confirmed
+            if let next = Self.localPath(request.uri.queryParameters["next"].map(String.init)) { page["next"] = next }
             page["text"] = confirmed ? "Payment received: your new balance is ready." : "Waiting for the payment to be confirmed…"
             return try renderer.page("billing_return", page)
         }

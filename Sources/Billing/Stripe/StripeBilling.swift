@@ -22,7 +22,9 @@ public struct StripeBilling: Sendable {
     }
 
     /// The URL of a Checkout Session for a plan (subscription mode) or a top-up (payment mode).
-    public func checkoutURL(userID: UUID, email: String, purchase: Purchase, logger: Logger) async throws -> String {
+    /// `returnPath`, a path on this site, is offered on the success page to carry on where the
+    /// buyer was (the caller checks it is local).
+    public func checkoutURL(userID: UUID, email: String, purchase: Purchase, returnPath: String? = nil, logger: Logger) async throws -> String {
         let (kind, code, productID) = try await product(for: purchase, logger: logger)
         guard let productID else {
             throw AppError.conflict(code: "NOT_PURCHASABLE", detail: "\(code) has no Stripe product yet; an admin must set its stripe_product_id.")
@@ -38,7 +40,8 @@ public struct StripeBilling: Sendable {
             ("mode", kind == "subscription" ? "subscription" : "payment"),
             ("customer", customer), ("client_reference_id", user),
             ("line_items[0][price]", priceID), ("line_items[0][quantity]", "1"),
-            ("success_url", baseURL + "/billing/success?session_id={CHECKOUT_SESSION_ID}"), ("cancel_url", baseURL + "/billing"),
+            ("success_url", baseURL + "/billing/success?session_id={CHECKOUT_SESSION_ID}" + (returnPath.flatMap(Self.nextParameter) ?? "")),
+            ("cancel_url", baseURL + "/billing"),
             ("metadata[user_id]", user), ("metadata[kind]", kind), ("metadata[\(codeKey)]", code),
         ]
         if kind == "subscription" {
@@ -50,6 +53,10 @@ public struct StripeBilling: Sendable {
         let session = try await stripe.post("/v1/checkout/sessions", form: form)
         guard let url = session["url"] as? String else { throw StripeError(status: 502, message: "checkout session without url") }
         return url
+    }
+
+    static func nextParameter(_ path: String) -> String? {
+        path.addingPercentEncoding(withAllowedCharacters: .alphanumerics).map { "&next=" + $0 }
     }
 
     /// The customer portal for the user's Stripe customer.
