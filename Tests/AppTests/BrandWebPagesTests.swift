@@ -70,6 +70,9 @@ import Testing
             let csrf = CSRF.token(for: l.token), brand = "/brands/\(l.fixture.brandID.uuidString.lowercased())"
             let form = try await page(l.client, .get, brand + "/create", session: l.token)
             #expect(form.html.contains("<label for=\"pain-1\">Limescale</label>"))
+            // Each archetype shows an example from this brand's material, or why it cannot be made.
+            #expect(form.html.contains("“Tired of cold tea by noon?"))
+            #expect(form.html.contains("Testimonial needs a customer quote"))
             let created = try await page(
                 l.client, .post, brand + "/create", session: l.token,
                 form: "_csrf=\(csrf)&archetype_code=problem_solution&formats=square&selected_pain_points=Limescale&own_pain_point=Kettles+that+whistle")

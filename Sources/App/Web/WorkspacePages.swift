@@ -81,7 +81,19 @@ extension WebPages {
         let formats = Set(chosen?.formats ?? ["square"])
         page["brandID"] = brandID.uuidString.lowercased()
         page["brandName"] = detail.brand.name
-        page["archetypes"] = archetypes.map { ["code": $0.code, "name": $0.displayName, "description": $0.description ?? "", "checked": $0.code == archetype] as [String: Any] }
+        let insights = detail.insights?.fields
+        page["archetypes"] = archetypes.map { listing -> [String: Any] in
+            var card: [String: Any] = ["code": listing.code, "name": listing.displayName, "description": listing.description ?? "", "checked": listing.code == archetype]
+            // An example from this brand's own material, or why the archetype cannot be made truthfully.
+            if let missing = CopyWriter.missingGrounds(archetype: listing.code, insights: insights, inputs: [:]) {
+                card["unavailable"] = missing.reason.prefix(1).uppercased() + missing.reason.dropFirst() + "."
+            } else {
+                let copy = CopyWriter().write(
+                    archetype: listing.code, brandName: detail.brand.name, insights: insights, painPoints: [], inputs: [:], formatCode: "square", seed: 0)
+                card["example"] = [copy.headline, copy.subline ?? copy.bottomText ?? ""].filter { !$0.isEmpty }.joined(separator: " — ")
+            }
+            return card
+        }
         page["formats"] = AdFormat.all.map {
             ["code": $0.code, "name": Self.words($0.code).capitalized, "size": "\($0.width)×\($0.height)", "checked": formats.contains($0.code)] as [String: Any]
         }
