@@ -59,13 +59,21 @@ struct JobPlanner {
 
         var params = makeParams()
         params.variantsPerFormat = variantsPerFormat
+        // Random mode draws from the archetypes that serve every requested format, one workflow
+        // each: the job makes exactly formats × ideas ads, as its quote said.
+        let drawn = archetypes.filter { code in formats.allSatisfy { !Self.variants(of: code, in: [$0], workflows: workflows).isEmpty } }
+        if mode == .random, drawn.isEmpty {
+            throw AppError.validation(["formats": "no archetype this brand's pages support has an active workflow for every one of these formats"])
+        }
         // Idea by idea, each in every format: an idea keeps its archetype (and its seed) across
         // formats, so a user can pair its square with its story.
-        let variants = (0..<variantsPerFormat).flatMap { idea in
-            let archetype = mode == .random ? archetypes[Int(SeededChoice.value(params.seed, idea) % UInt64(archetypes.count))] : archetypes[0]
-            return Self.variants(of: archetype, in: formats, workflows: workflows)
+        let variants = (0..<variantsPerFormat).flatMap { idea -> [PlannedVariant] in
+            guard mode == .random else { return Self.variants(of: archetypes[0], in: formats, workflows: workflows) }
+            let archetype = drawn[Int(SeededChoice.value(params.seed, idea) % UInt64(drawn.count))]
+            return formats.compactMap { Self.variants(of: archetype, in: [$0], workflows: workflows).first }
         }
         guard !variants.isEmpty else { throw AppError.validation(["formats": "no active workflow of this archetype serves these formats"]) }
+        guard variants.count <= 100 else { throw AppError.validation(["formats": "would make \(variants.count) ads; a job makes at most 100"]) }
         return Plan(
             brandID: brandID, archetypeCode: mode == .single ? archetypes.first : nil, archetypeMode: mode, formats: formats,
             photoURLs: photos.isEmpty ? nil : photos, photoMode: photoMode, painPoints: pains.isEmpty ? nil : pains, insightSource: source,

@@ -79,8 +79,9 @@ public struct JobService: Sendable {
     }
 
     /// What a job of `archetypeCode` in `formats` would cost, counted the way creation charges:
-    /// one ad per planned variant (an archetype with two active workflows makes two per format).
-    /// Without an archetype (random mode) the ads are `expectedAds`, or one per format.
+    /// the rule's ideas per format, each once per active workflow of the archetype (two workflows
+    /// make two ads of an idea). Without an archetype (random mode: one workflow per idea and
+    /// format) the ads are formats × ideas, or `expectedAds` when the caller asks about another count.
     public struct Quote: Sendable {
         public let price: Int64
         public let expectedAds: Int

@@ -189,16 +189,19 @@ import Testing
             let csrf = CSRF.token(for: boss)
             #expect(try await page(l.client, .get, "/admin/catalogue", session: boss).html.contains("Register an n8n workflow"))
             let version = try await l.db.one("SELECT max(version) FROM generation_pricing", as: Int.self)
-            let rule = "name=Spring&strategy=PER_AD&base_cost_tokens=12&multi_format_discount_percent=0&costs=meme%3D30"
+            #expect(try await page(l.client, .get, "/admin/catalogue", session: boss).html.contains("name=\"variants_per_format\" type=\"number\" min=\"1\" max=\"10\" value=\"5\""))
+            let rule = "name=Spring&strategy=PER_AD&base_cost_tokens=12&variants_per_format=2&multi_format_discount_percent=0&costs=meme%3D30"
             let preview = try await page(l.client, .post, "/admin/catalogue/pricing/preview", session: boss, form: "_csrf=\(csrf)&" + rule)
             #expect(preview.status == .ok)
-            // 4 formats and 8 ads at 12 tokens an ad; a meme's 8 ads at 30.
-            #expect(preview.html.contains("<td>96</td>") && preview.html.contains("<td>240</td>") && preview.html.contains("Save version \(version + 1)"))
+            // 4 formats of 2 ads each at 12 tokens an ad; a meme's 8 ads at 30. Today's rule: 5 per format.
+            #expect(preview.html.contains("<td>96 for 8 ads</td>") && preview.html.contains("<td>240 for 8 ads</td>"))
+            #expect(preview.html.contains("for 20 ads</td>") && preview.html.contains("Save version \(version + 1)"))
             #expect(try await l.db.one("SELECT max(version) FROM generation_pricing", as: Int.self) == version)
             #expect(try await page(l.client, .post, "/admin/catalogue/pricing", session: boss, form: "_csrf=\(csrf)&" + rule).status.code == 422)
             let saved = try await page(l.client, .post, "/admin/catalogue/pricing", session: boss, form: "_csrf=\(csrf)&confirm=yes&" + rule)
             #expect(saved.location == "/admin/catalogue?done=pricing")
             #expect(try await l.db.one("SELECT version FROM generation_pricing WHERE is_active", as: Int.self) == version + 1)
+            #expect(try await l.db.one("SELECT (rules->>'variants_per_format')::int FROM generation_pricing WHERE is_active", as: Int.self) == 2)
 
             let plan = "_csrf=\(csrf)&confirm=yes&code=STUDIO&display_name=Studio&monthly_tokens=900&brand_limit=&is_active=yes"
             #expect(try await page(l.client, .post, "/admin/catalogue/plans", session: boss, form: plan).location == "/admin/catalogue?done=saved")

@@ -394,6 +394,23 @@ struct GenerationContext: Sendable {
         }
     }
 
+    @Test func aRandomJobCostsAndMakesWhatItsQuoteSaid() async throws {
+        try await withGeneration(worker: false, variants: 3) { g in
+            let formats = ["square", "story"]
+            let quote = try await g.client.json(.post, "/api/v1/pricing/quote", body: ["formats": formats], token: g.token)
+            #expect(quote.body["expected_ads"] as? Int == 6)
+            let created = try await g.client.json(
+                .post, "/api/v1/generation-jobs", body: ["brand_id": g.brandID, "archetype_mode": "random", "formats": formats, "params": ["seed": 5]],
+                token: g.token)
+            #expect(created.status == .created)
+            #expect(created.body["tokens_cost"] as? Int == quote.body["price"] as? Int)
+            let variants = created.body["variants"] as? [[String: Any]] ?? []
+            #expect(variants.count == 6)
+            // Idea by idea: each idea's square and story share one archetype.
+            for idea in 0..<3 { #expect(variants[idea * 2]["archetype_code"] as? String == variants[idea * 2 + 1]["archetype_code"] as? String) }
+        }
+    }
+
     @Test func cancellingAQueuedJobRefundsItInFull() async throws {
         try await withGeneration(worker: false) { g in
             let (client, db, token, userID, brandID) = (g.client, g.db, g.token, g.userID, g.brandID)

@@ -35,7 +35,7 @@ enum AdminPricingPage {
     /// The rule's values as the pricing form shows them.
     static func ruleContext(_ rule: PricingRule, version: Int? = nil) -> [String: Any] {
         var context: [String: Any] = [
-            "ruleName": rule.name, "ruleVersion": version ?? rule.version, "base": rule.baseCostTokens, "discount": rule.multiFormatDiscountPercent,
+            "ruleName": rule.name, "ruleVersion": version ?? rule.version, "base": rule.baseCostTokens, "discount": rule.multiFormatDiscountPercent, "variants": rule.variantsPerFormat,
             "strategies": strategies.map { ["code": $0.0.rawValue, "label": $0.1, "selected": $0.0 == rule.strategy] as [String: Any] },
             "strategyLabel": strategies.first { $0.0 == rule.strategy }?.1 ?? rule.strategy.rawValue,
         ]
@@ -60,6 +60,9 @@ enum AdminPricingPage {
             "name": form["name"] ?? "", "strategy": form["strategy"] ?? "", "archetype_base_costs": costs,
             "base_cost_tokens": try AdminCataloguePage.number(form["base_cost_tokens"], "base_cost_tokens"),
         ]
+        if let variants = form["variants_per_format"], !variants.isEmpty {
+            fields["variants_per_format"] = try AdminCataloguePage.number(variants, "variants_per_format")
+        }
         if let discount = form["multi_format_discount_percent"], !discount.isEmpty {
             fields["multi_format_discount_percent"] = try AdminCataloguePage.number(discount, "multi_format_discount_percent")
         }
@@ -70,19 +73,20 @@ enum AdminPricingPage {
     static func preview(_ edit: PricingRuleEdit, current: PricingRule?) throws -> [String: Any] {
         let proposed = PricingRule(
             id: 0, name: edit.name, strategy: edit.strategy, baseCostTokens: edit.baseCostTokens, version: (current?.version ?? 0) + 1,
-            multiFormatDiscountPercent: edit.multiFormatDiscountPercent ?? 0, archetypeBaseCosts: edit.archetypeBaseCosts ?? [:])
+            multiFormatDiscountPercent: edit.multiFormatDiscountPercent ?? 0, archetypeBaseCosts: edit.archetypeBaseCosts ?? [:],
+            variantsPerFormat: edit.variantsPerFormat ?? 1)
         let archetypes: [String?] = [nil] + proposed.archetypeBaseCosts.keys.sorted().map { $0 }
-        let jobs = [(1, 1), (2, 2), (4, 8)]
         var quotes: [[String: Any]] = []
         for archetype in archetypes {
-            for (formats, ads) in jobs {
+            for formats in [1, 2, 4] {
+                // Each rule prices the ads it makes itself: formats × its ideas per format.
                 func quote(_ rule: PricingRule?) -> String {
-                    guard let rule, let price = try? rule.price(formats: formats, expectedAds: ads, archetype: archetype) else { return "none" }
-                    return "\(price)"
+                    guard let rule, let price = try? rule.price(formats: formats, expectedAds: formats * rule.variantsPerFormat, archetype: archetype)
+                    else { return "none" }
+                    return "\(price) for \(formats * rule.variantsPerFormat) ads"
                 }
                 quotes.append([
-                    "job": "\(formats) format\(formats == 1 ? "" : "s"), \(ads) ad\(ads == 1 ? "" : "s")", "archetype": archetype ?? "any other",
-                    "now": quote(current), "then": quote(proposed),
+                    "job": "\(formats) format\(formats == 1 ? "" : "s")", "archetype": archetype ?? "any other", "now": quote(current), "then": quote(proposed),
                 ])
             }
         }

@@ -41,7 +41,8 @@ public struct CopyWriter: Sendable {
             let problem = pain.map { Self.question($0) } ?? pick(["Still doing it the hard way?", "There is a better way."])
             copy = AdCopy(headline: problem, subline: Self.signed(promise, by: brandName) ?? description, cta: pick(["Fix it today", "See how"]))
         case "testimonial":
-            // Only words a customer said on the brand's pages, signed as the page signs them.
+            // Only words a customer really wrote: on the brand's pages, signed as the page signs
+            // them, or on Reddit about this brand, with the thread as the receipt.
             let found = Self.quotable(insights)
             let testimonial = found.first { $0.quote == inputs["quote"] } ?? (found.isEmpty ? nil : found[Int(seed % UInt64(found.count))])
             copy = AdCopy(
