@@ -33,7 +33,7 @@ public struct AppServices: Sendable {
             allowPrivate: configuration.fetchAllowPrivate, network: configuration.fetchLoopbackOnly ? .loopbackOnly() : .internet)
         fetcher = SafeFetcher(http: SafeFetcher.sharedHTTPClient, policy: policy)
         llm = configuration.llm.map { OpenAICompatibleClient(settings: $0, http: .shared, logger: logger) }
-        reddit = configuration.reddit.map { RedditClient(settings: $0, http: .shared, logger: logger) }
+        reddit = configuration.reddit.map { RedditClient(settings: $0, logger: logger) }
         extraction = BrandExtraction(blobs: blobs, fetcher: fetcher, llm: llm, reddit: reddit)
         stripe = configuration.stripe.map { StripeClient(settings: $0) }
         mailer = configuration.smtp.map { SMTPMailer(settings: $0, logger: logger) }

@@ -21,7 +21,12 @@ public actor RedditClient {
     /// Calls sent to Reddit (token requests included), for the harvest's budget and the evidence.
     public private(set) var requestCount = 0
 
-    public init(settings: RedditSettings, http: HTTPClient, logger: Logger) {
+    /// Redirects are not followed: Reddit's API answers in place, and a redirect from the
+    /// configured bases to any other host (an internal one) is refused as an error instead.
+    public static let sharedHTTPClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    public init(settings: RedditSettings, http: HTTPClient = RedditClient.sharedHTTPClient, logger: Logger) {
         self.settings = settings
         self.http = http
         self.logger = logger
@@ -100,6 +105,7 @@ public actor RedditClient {
             // One deadline for the answer and its body: a server that trickles bytes is as slow as one that never answers.
             return try await withTimeout(timeout) {
                 let response = try await http.execute(prepared, timeout: .init(timeout))
+                if (300..<400).contains(response.status.code) { throw RedditError.transport("Reddit answered with a redirect (\(response.status.code)), not followed") }
                 let body = Data(buffer: try await response.body.collect(upTo: 8 << 20))
                 return (Int(response.status.code), response.headers, body)
             }
@@ -109,6 +115,8 @@ public actor RedditClient {
             throw RedditError.timedOut
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as RedditError {
+            throw error
         } catch {
             throw RedditError.transport("\(error)")
         }

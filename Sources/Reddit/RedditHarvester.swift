@@ -109,6 +109,8 @@ public struct RedditHarvester: Sendable {
         for post in threads {
             if spent() { truncated = true; break }
             let id = post.id.hasPrefix("t3_") ? String(post.id.dropFirst(3)) : post.id
+            // Reddit's ids are short base-36 words; anything else would steer the path.
+            guard (1...12).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else { continue }
             calls += 1
             do {
                 let data = try await client.get("/comments/\(id)", query: [("sort", "top"), ("limit", String(budget.commentsPerThread)), ("depth", "1")])

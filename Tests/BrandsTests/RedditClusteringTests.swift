@@ -85,4 +85,11 @@ import Testing
         #expect(fields.usableTestimonials.first?.source == "https://www.reddit.com/r/Coffee/comments/a1/")
         #expect(fields.selectablePainPoints.contains("Too expensive for what it is"))
     }
+
+    @Test func onlyFirstHandUseMakesACustomer() {
+        #expect(RedditMarkers.isOwnership("I use my Brewly every morning", brandName: "Brewly"))
+        #expect(RedditMarkers.isOwnership("We switched last year and never looked back", brandName: "Brewly"))
+        #expect(!RedditMarkers.isOwnership("I used to have a Brewly before it broke", brandName: "Brewly"))
+        #expect(!RedditMarkers.isOwnership("Is anyone using a Brewly?", brandName: "Brewly"))
+    }
 }

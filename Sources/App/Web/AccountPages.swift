@@ -58,12 +58,18 @@ extension WebPages {
             // Stripe sends the buyer back before its webhook lands: the page says so until the
             // checkout's event is processed, and its script asks again.
             let session = String(request.uri.queryParameters["session_id"] ?? "").prefix(200)
-            let confirmed = try await client.withConnection {
-                try await StripeInboxStore().checkoutProcessed(sessionID: String(session), userID: identity.user.id, on: $0, logger: context.logger)
+            let outcome = try await client.withConnection {
+                try await StripeInboxStore().checkoutOutcome(sessionID: String(session), userID: identity.user.id, on: $0, logger: context.logger)
             }
+            let confirmed = outcome != .waiting
             page["confirmed"] = confirmed
             if let next = Self.localPath(request.uri.queryParameters["next"].map(String.init)) { page["next"] = next }
-            page["text"] = confirmed ? "Payment received: your new balance is ready." : "Waiting for the payment to be confirmed…"
+            page["text"] =
+                switch outcome {
+                case .credited: "Payment received: your new balance is ready."
+                case .subscribed: "Your plan is active: its tokens arrive with its first invoice."
+                case .waiting: "Waiting for the payment to be confirmed…"
+                }
             return try renderer.page("billing_return", page)
         }
         router.get("billing") { request, context -> Response in
@@ -104,7 +110,14 @@ extension WebPages {
             } catch let error as AppError {
                 return try await emailCodePage(identity, email: email, error: Problem(error), context: context)
             }
-            // The verified code opens a session of its own: the browser moves to it.
+            // The code was issued to this user's change; a code of someone else's opens nothing here.
+            guard signedIn.user.id == identity.user.id else {
+                try await auth.logout(token: signedIn.token, logger: context.logger)
+                return try await emailCodePage(identity, email: email, error: Problem(AppError.forbidden(code: "CODE_NOT_YOURS", detail: "This code belongs to another account's change.")), context: context)
+            }
+            // The verified code opens a session of its own: the browser moves to it and the old
+            // session, still naming the old address, ends.
+            try await auth.logout(token: identity.token, logger: context.logger)
             var response = redirect("/settings?done=email")
             response.setCookie(configuration.sessionCookie(signedIn.token, maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow)))
             return response

@@ -24,17 +24,28 @@ public struct StripeInboxStore: Sendable {
         return inserted
     }
 
-    /// Whether the user's Checkout Session has been completed and its event processed: what the
-    /// page Stripe returns the buyer to waits for. (A scan of the completed checkouts; the inbox
-    /// holds one row per Stripe event.)
-    public func checkoutProcessed(sessionID: String, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        try await connection.query(
+    /// What became of the user's Checkout Session, as the page Stripe returns the buyer to
+    /// shows it: a top-up is done when its tokens are in the ledger (an indexed lookup); a plan
+    /// when its paid checkout's event has been processed (its tokens come with the invoice).
+    public enum CheckoutOutcome: Sendable, Equatable { case waiting, credited, subscribed }
+
+    public func checkoutOutcome(sessionID: String, userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> CheckoutOutcome {
+        let credited = try await connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM token_ledger WHERE reason = 'TOPUP_PURCHASE' AND reference_id = \("checkout:" + sessionID)
+                AND user_id = \(userID))
+            """, logger: logger
+        ).collect().first?.decode(Bool.self) ?? false
+        if credited { return .credited }
+        let subscribed = try await connection.query(
             """
             SELECT EXISTS (
                 SELECT 1 FROM stripe_event WHERE type = 'checkout.session.completed' AND processed_at IS NOT NULL
-                AND payload->'data'->'object'->>'id' = \(sessionID)
+                AND payload->'data'->'object'->>'id' = \(sessionID) AND payload->'data'->'object'->>'mode' = 'subscription'
+                AND payload->'data'->'object'->>'payment_status' = 'paid'
                 AND payload->'data'->'object'->>'client_reference_id' = \(userID.uuidString.lowercased()))
             """, logger: logger
         ).collect().first?.decode(Bool.self) ?? false
+        return subscribed ? .subscribed : .waiting
     }
 }

@@ -87,7 +87,9 @@ public struct LLMRedditInsights: Sendable {
         guard text.count >= 12, item.fullText.contains(text) else { return nil }
         let competitor = competitors.contains { RedditText.mentions(text, $0) }
         let about: SearchTerm.About = competitor ? .competitor : RedditText.mentions(text, brandName) ? .brand : .category
-        let customer = quote.customer_quote && item.about == .brand && about == .brand
+        // The model's word is not enough: first-hand use, and praise rather than a complaint, as offline.
+        let customer = quote.customer_quote && item.about == .brand && about == .brand && RedditMarkers.isOwnership(text, brandName: brandName)
+            && RedditMarkers.match(text, markers: RedditMarkers.painPoints) == nil
         return RedditInsightItem(text: String(text.prefix(300)), mentions: 1, score: item.score, sources: [RedditReceipt(item)], about: about, customerQuote: customer)
     }
 

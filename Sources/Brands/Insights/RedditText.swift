@@ -34,9 +34,17 @@ enum RedditMarkers {
     }
 
     static func isOwnership(_ sentence: String, brandName: String) -> Bool {
-        let lower = " " + sentence.lowercased()
+        let lower = " " + sentence.lowercased() + " "
         let brand = brandName.lowercased()
-        return (ownership + ["my \(brand)", "our \(brand)"]).contains { lower.contains(" " + $0) }
+        // Whole words only: "I used to have one" is a former customer, not "i use".
+        return (ownership + ["my \(brand)", "our \(brand)"]).contains { marker in
+            var from = lower.startIndex
+            while let range = lower.range(of: " " + marker, range: from..<lower.endIndex) {
+                if let next = lower[range.upperBound...].first, !next.isLetter { return true }
+                from = range.upperBound
+            }
+            return false
+        }
     }
 }
 

@@ -141,7 +141,8 @@ struct AdComposer {
             } else if shortened < 3, !quoted, let main = stack.firstIndex(where: { $0.role == .headline }) {
                 let words = stack[main].text.split(separator: " ")
                 guard words.count > 4 else { report.textFits = false; report.problems.append("text does not fit"); return rendered }
-                stack[main].text = words.prefix(words.count * 2 / 3).joined(separator: " ") + "…"
+                // Shortened where a reader would stop (a clause, a whole word), never mid-sentence with "…".
+                stack[main].text = CopyWriter.clip(stack[main].text, max(12, stack[main].text.count * 2 / 3))
                 scale = 1
                 shortened += 1
             } else {
