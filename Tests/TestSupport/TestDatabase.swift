@@ -22,7 +22,11 @@ public struct TestDatabase: Sendable {
     public static func with<T: Sendable>(empty: Bool = false, _ body: (TestDatabase) async throws -> T) async throws -> T {
         let logger = Logger(label: "test")
         let endpoint = try await TestCluster.shared.createDatabase(fromTemplate: !empty)
-        let client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
+        // The whole suite runs at once against one server: a dozen connections per test is
+        // plenty (the concurrency tests use fewer), and keeps the total under its limit.
+        var configuration = endpoint.clientConfiguration
+        configuration.options.maximumConnections = 12
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

@@ -34,6 +34,18 @@ public struct FontExtractor: Sendable {
         "android emoji", "emojisymbols", "symbol", "icons", "fontawesome", "font awesome 5 free", "font awesome 6 free", "material icons",
     ]
 
+    /// Icon fonts draw glyphs, not words: never a brand's type (matched on the name without spaces).
+    static let iconFontMarks = [
+        "fontawesome", "fontello", "entypo", "materialicons", "materialsymbols", "octicons", "icomoon", "glyphicons", "dashicons",
+        "ionicons", "bootstrap-icons", "bootstrapicons", "themify", "eicons", "elementskit", "swiper-icons", "slick", "feather",
+        "linearicons", "icofont", "genericons", "socicon", "simple-line-icons", "lineawesome", "fa-solid", "fa-brands", "fa-regular",
+    ]
+
+    static func isIconFont(_ key: String) -> Bool {
+        let compact = key.replacingOccurrences(of: " ", with: "")
+        return iconFontMarks.contains { compact.contains($0) } || ["icons", "icon"].contains { key.hasSuffix(" " + $0) || key.hasSuffix("-" + $0) }
+    }
+
     /// Families that are fallbacks only when they are not first in their list (a site may choose Arial).
     static let systemFirstChoiceAllowed: Set<String> = ["arial", "helvetica", "georgia", "verdana", "roboto", "helvetica neue", "times new roman", "tahoma"]
 
@@ -41,11 +53,17 @@ public struct FontExtractor: Sendable {
         var weights: [String: Double] = [:]
         var sources: [String: String] = [:]
         var display: [String: String] = [:]
+        // Families the site ships as web fonts: they rank above system families however often
+        // those are declared (a body in Arial with headings in the brand's face is the face's site).
+        var webFonts: Set<String> = []
         func count(_ raw: String, weight: Double, source: String, firstOnly: Bool = true) {
             let families = CSSValue.fontFamilies(site.resolve(raw))
             for (position, family) in families.enumerated() {
                 guard let name = Self.clean(family) else { continue }
                 let key = name.lowercased()
+                if Self.isIconFont(key) { continue }
+                // `__Space_Grotesk_9f3c1d` is how next/font names a face it ships.
+                if CSSValue.unquote(family).hasPrefix("__") { webFonts.insert(key) }
                 if Self.generic.contains(key), position > 0 || !Self.systemFirstChoiceAllowed.contains(key) { continue }
                 weights[key, default: 0] += weight
                 if sources[key] == nil || source == "google-fonts" { sources[key] = source }
@@ -54,8 +72,14 @@ public struct FontExtractor: Sendable {
             }
         }
 
+        func shipped(_ raw: String) { for family in CSSValue.fontFamilies(raw) { if let name = Self.clean(family) { webFonts.insert(name.lowercased()) } } }
         for sheet in site.stylesheets {
-            for face in sheet.fontFaces { if let family = face["font-family"] { count(family, weight: 1, source: "font-face") } }
+            for face in sheet.fontFaces {
+                if let family = face["font-family"] {
+                    shipped(family)
+                    count(family, weight: 1, source: "font-face")
+                }
+            }
             for rule in sheet.rules {
                 let weight = Self.weight(of: rule.selector)
                 for declaration in rule.declarations {
@@ -74,19 +98,36 @@ public struct FontExtractor: Sendable {
                     }
                 }
                 if element.name == "link", let href = element["href"] {
-                    for family in Self.googleFamilies(href) { count("\"\(family)\"", weight: 2, source: "google-fonts") }
+                    for family in Self.googleFamilies(href) {
+                        shipped("\"\(family)\"")
+                        count("\"\(family)\"", weight: 2, source: "google-fonts")
+                    }
+                    // `<link rel=preload as=font href=…/Inter-Bold.woff2>`: the file names the family.
+                    if (element["rel"] ?? "").lowercased().contains("preload"), (element["as"] ?? "").lowercased() == "font",
+                        let file = href.split(separator: "/").last?.split(separator: "?").first?.split(separator: ".").first
+                    {
+                        shipped(String(file))
+                        count("\"\(file)\"", weight: 1, source: "preload")
+                    }
                     if href.contains("use.typekit.net") || href.contains("fonts.adobe.com") { sources["__typekit"] = href }
                 }
             }
         }
         for sheet in site.stylesheets {
             // `@import url(https://fonts.googleapis.com/css2?family=…)` declares families too.
-            for target in sheet.imports { for family in Self.googleFamilies(target) { count("\"\(family)\"", weight: 2, source: "google-fonts") } }
+            for target in sheet.imports {
+                for family in Self.googleFamilies(target) {
+                    shipped("\"\(family)\"")
+                    count("\"\(family)\"", weight: 2, source: "google-fonts")
+                }
+            }
         }
         let typekit = sources.removeValue(forKey: "__typekit") != nil
         let entries: [(key: String, weight: Double)] = weights.map { (key: $0.key, weight: $0.value) }
         let ranked = entries.sorted { (a: (key: String, weight: Double), b: (key: String, weight: Double)) -> Bool in
-            a.weight == b.weight ? a.key < b.key : a.weight > b.weight
+            let (webA, webB) = (webFonts.contains(a.key), webFonts.contains(b.key))
+            if webA != webB { return webA }
+            return a.weight == b.weight ? a.key < b.key : a.weight > b.weight
         }.prefix(8)
         let fonts: [RankedFont] = ranked.map { entry in
             RankedFont(fontFamily: display[entry.key] ?? entry.key, count: max(1, Int(entry.weight.rounded())))
@@ -142,6 +183,40 @@ public struct FontExtractor: Sendable {
             name.removeSubrange(range)
         }
         name = name.replacingOccurrences(of: "_", with: " ").trimmingCharacters(in: .whitespaces)
+        if !name.contains(" "), !generic.contains(name.lowercased()) { name = words(ofCamelCase: name) }
         return name.isEmpty ? nil : name
+    }
+
+    /// A family written as one word, as font files name them: `CharlesModern` → "Charles Modern",
+    /// `PayPalSansSmall` → "PayPal Sans" (a short capitalised piece joins the next, "PayPal",
+    /// "SoDo"; capitals stay together, "GT Walsheim"; the optical size is dropped).
+    static func words(ofCamelCase name: String) -> String {
+        var pieces: [String] = []
+        var current = ""
+        let characters = Array(name)
+        for (index, character) in characters.enumerated() {
+            let previous = index > 0 ? characters[index - 1] : nil
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            let startsWord = character.isUppercase && previous.map { $0.isLowercase || ($0.isUppercase && next?.isLowercase == true) } == true
+            if startsWord, !current.isEmpty { pieces.append(current); current = "" }
+            current.append(character)
+        }
+        if !current.isEmpty { pieces.append(current) }
+        guard pieces.count > 1, pieces.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber } }) else { return name }
+        var joined: [String] = []
+        var carry = ""
+        for (index, piece) in pieces.enumerated() {
+            let short = piece.count <= 3 && piece.first?.isUppercase == true && piece.dropFirst().allSatisfy(\.isLowercase)
+            if !carry.isEmpty {
+                joined.append(carry + piece)
+                carry = ""
+            } else if short, index + 1 < pieces.count {
+                carry = piece
+            } else {
+                joined.append(piece)
+            }
+        }
+        while joined.count > 1, let last = joined.last, ["Small", "Big", "Caption", "Micro", "Mini"].contains(last) { joined.removeLast() }
+        return joined.joined(separator: " ")
     }
 }
