@@ -86,7 +86,8 @@ enum BrandPage {
         let words = [
             "header-img": "the header image", "home-link-img": "the image in the home link", "inline-svg": "the inline SVG",
             "json-ld": "the structured data logo", "apple-touch-icon": "the touch icon", "manifest-icon": "the app icon",
-            "og-image": "the sharing image", "css-background": "a CSS background", "upload": "your upload",
+            "og-image": "the sharing image", "css-background": "the home link's CSS background", "upload": "your upload",
+            "mask-icon": "the pinned-tab icon", "og-logo": "the og:logo tag", "favicon": "the favicon",
         ]
         return words[method] ?? method
     }

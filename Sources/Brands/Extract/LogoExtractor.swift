@@ -38,6 +38,8 @@ public struct LogoExtractor: Sendable {
             let nearHints = chain.suffix(2).map(Self.hints).joined(separator: " ")
             if Self.iconWords.contains(where: { ownHints.contains($0) }) && !ownHints.contains("logo") { return }
             if let width = element["width"].flatMap(Self.pixels), width < 20 { return }
+            if let height = element["height"].flatMap(Self.pixels), height < 8 { return }
+            if Self.isPixel(element["src"] ?? "") { return }
             var score = 0.0
             if inHeader { score += 4 }
             if homeLink { score += 5 }
@@ -60,11 +62,8 @@ public struct LogoExtractor: Sendable {
                 found.append(Candidate(evidence: ImageEvidence(sourceURL: url.absoluteString, method: "json-ld", score: 6), inlineSVG: nil))
             }
         }
-        for link in home.document.root.all("link") {
-            let rel = (link["rel"] ?? "").lowercased()
-            guard rel.contains("apple-touch-icon"), let href = link["href"], let url = site.absolute(href, on: home.url) else { continue }
-            found.append(Candidate(evidence: ImageEvidence(sourceURL: url.absoluteString, method: "apple-touch-icon", score: 2), inlineSVG: nil))
-        }
+        found += Self.cssBackgroundCandidates(site)
+        found += Self.iconCandidates(site)
         if let icons = site.manifest?.icons {
             let largest = icons.max { Self.iconSize($0.sizes) < Self.iconSize($1.sizes) }
             if let largest, let url = site.absolute(largest.src, on: site.manifestURL) {

@@ -3,8 +3,8 @@
 public struct ImageEvidence: Codable, Sendable, Equatable {
     /// The absolute URL as found on the page (a `data:` URI as written; the page URL for inline SVG).
     public let sourceURL: String
-    /// `header-img`, `home-link-img`, `inline-svg`, `json-ld`, `apple-touch-icon`, `manifest-icon`,
-    /// `og-image`, `hero-img`, `css-background`, `content-img`, `upload`.
+    /// `header-img`, `home-link-img`, `inline-svg`, `json-ld`, `mask-icon`, `apple-touch-icon`, `og-logo`,
+    /// `manifest-icon`, `favicon`, `og-image`, `hero-img`, `css-background`, `content-img`, `upload`.
     public let method: String
     public let score: Double
     /// Set when the asset could not be downloaded or decoded.
