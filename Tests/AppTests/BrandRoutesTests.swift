@@ -47,7 +47,7 @@ import Testing
             }
             #expect(settled)
             #expect(brand["name"] as? String == "Flowdesk")
-            #expect(brand["colors"] as? [String] == ["#5B3DF5", "#FF7A59", "#4A2FD0", "#F2F4F7", "#101828"])
+            #expect(brand["colors"] as? [String] == ["#5B3DF5", "#FF7A59", "#F2F4F7", "#101828"])
             #expect((brand["fonts"] as? [[String: Any]])?.first?["fontFamily"] as? String == "Inter")
             #expect((brand["insights"] as? [String: Any])?["unique_value_prop"] as? String == "Ship projects on time, from anywhere")
             #expect((brand["insights"] as? [String: Any])?.keys.contains("reddit_marketing_brief") == true)

@@ -11,7 +11,7 @@ import Testing
         try await extractFixture("saas") { kit, _ in
             #expect(kit.brand.name == "Flowdesk")
             #expect(kit.brand.language == "en")
-            #expect(kit.brand.colors == ["#5B3DF5", "#FF7A59", "#4A2FD0", "#F2F4F7", "#101828"])
+            #expect(kit.brand.colors == ["#5B3DF5", "#FF7A59", "#F2F4F7", "#101828"])
             #expect(kit.brand.fonts == [.init(fontFamily: "Inter", count: 7), .init(fontFamily: "Poppins", count: 5), .init(fontFamily: "JetBrains Mono", count: 1)])
             #expect(kit.logoEvidence()?.source == "/generated/320x80/5b3df5.png")
             #expect(kit.logoEvidence()?.method == "home-link-img")

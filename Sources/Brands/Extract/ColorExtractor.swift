@@ -20,7 +20,26 @@ public struct ColorExtractor: Sendable {
         "#0D6EFD", "#007BFF", "#6C757D", "#198754", "#28A745", "#DC3545", "#FFC107", "#0DCAF0", "#17A2B8", "#6610F2", "#6F42C1",
         "#D63384", "#E83E8C", "#FD7E14", "#20C997", "#3B82F6", "#2563EB", "#EF4444", "#10B981", "#F59E0B", "#6366F1", "#8B5CF6",
         "#EC4899", "#22C55E", "#1DA1F2", "#4267B2", "#1877F2", "#0A66C2", "#FF0000", "#E4405F",
+        // WordPress's block-editor palette, printed on every WordPress page.
+        "#CF2E2E", "#FF6900", "#FCB900", "#7BDCB5", "#00D084", "#8ED1FC", "#0693E3", "#9B51E0", "#ABB8C3", "#F78DA7",
     ]
+    /// WordPress core's preset names (`--wp--preset--color--vivid-red`, `.has-vivid-red-color`):
+    /// a theme's own presets (`--wp--preset--color--primary`) are the brand's, these never.
+    static let wordPressPresets = [
+        "black", "cyan-bluish-gray", "white", "pale-pink", "vivid-red", "luminous-vivid-orange", "luminous-vivid-amber",
+        "light-green-cyan", "vivid-green-cyan", "pale-cyan-blue", "vivid-cyan-blue", "vivid-purple",
+    ]
+    /// Chat launchers, cookie banners and captchas bring their own colours to every page.
+    static let widgetWords = [
+        "intercom", "drift", "crisp", "tawk", "zendesk", "hubspot-messages", "fb-customerchat", "livechat", "chat-widget", "tidio", "olark",
+        "cookie", "consent", "onetrust", "cky-", "cc-window", "cc-banner", "gdpr", "cookiebot", "iubenda", "grecaptcha", "osano",
+    ]
+    /// States of a colour, not the colour: `--color-primary-hover`, `--brand-disabled`.
+    static let stateWords = ["hover", "disabled", "focus", "skeleton", "active", "visited", "placeholder", "overlay", "backdrop", "pressed"]
+
+    static func isWordPressPreset(_ text: String) -> Bool {
+        wordPressPresets.contains { text.contains("--wp--preset--color--\($0)") || text.contains("has-\($0)-") }
+    }
     static let statusWords = ["success", "danger", "error", "warning", "info", "alert", "valid", "invalid", "destructive", "positive", "negative"]
     static let brandWords: [(String, Double)] = [("brand", 9), ("primary", 8), ("accent", 6), ("main", 5), ("secondary", 5), ("theme", 5), ("highlight", 4), ("cta", 5)]
 
@@ -48,12 +67,18 @@ public struct ColorExtractor: Sendable {
         for sheet in site.stylesheets {
             for rule in sheet.rules {
                 let selector = rule.selector.lowercased()
+                if Self.widgetWords.contains(where: { selector.contains($0) }) || Self.isWordPressPreset(selector) { continue }
+                // A hover, focus or disabled look is a state of the brand's colour, not another one.
+                let states = [":hover", ":focus", ":active", ":disabled", ":visited", "[disabled]", ".disabled", ".is-disabled"]
+                if selector.split(separator: ",").allSatisfy({ part in states.contains { part.contains($0) } }) { continue }
                 let isStatus = Self.statusWords.contains { selector.contains($0) }
                 for declaration in rule.declarations {
                     let property = declaration.property
                     if property.hasPrefix("--") {
                         let name = property.lowercased()
-                        guard !Self.statusWords.contains(where: { name.contains($0) }) else { continue }
+                        guard !Self.statusWords.contains(where: { name.contains($0) }), !Self.stateWords.contains(where: { name.contains($0) }),
+                            !Self.isWordPressPreset(name)
+                        else { continue }
                         if let weight = Self.brandWords.first(where: { name.contains($0.0) })?.1,
                             !name.contains("text"), !name.contains("foreground"), !name.contains("border"), !name.contains("shadow")
                         {
