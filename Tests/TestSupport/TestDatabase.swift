@@ -21,6 +21,10 @@ public struct TestDatabase: Sendable {
     /// With `empty`, the database has no schema at all (for migration tests).
     public static func with<T: Sendable>(empty: Bool = false, _ body: (TestDatabase) async throws -> T) async throws -> T {
         let logger = Logger(label: "test")
+        // Tests start all at once; at most `DatabaseSlots.limit` hold a database (and its
+        // connections) at a time, so the server's connection limit is never the test's failure.
+        await DatabaseSlots.shared.acquire()
+        defer { Task { await DatabaseSlots.shared.release() } }
         let endpoint = try await TestCluster.shared.createDatabase(fromTemplate: !empty)
         // The whole suite runs at once against one server: a dozen connections per test is
         // plenty (the concurrency tests use fewer), and keeps the total under its limit.
@@ -225,5 +229,29 @@ extension String {
     /// FNV-1a over the UTF-8 bytes: stable across processes, unlike `hashValue`.
     var hashValueStable: UInt64 {
         utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+}
+
+/// A counting semaphore for test databases.
+actor DatabaseSlots {
+    static let shared = DatabaseSlots()
+    static let limit = 16
+    private var used = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if used < Self.limit {
+            used += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            used -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
