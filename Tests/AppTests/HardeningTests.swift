@@ -280,7 +280,8 @@ import Glibc
             let waited = ContinuousClock.now - started
             #expect(portal.status == .serviceUnavailable)
             #expect(portal.body["code"] as? String == "UPSTREAM_UNAVAILABLE")
-            #expect(waited < .seconds(9), "\(waited)")
+            // The request gives up within seconds; a busy machine adds its scheduling, a hang would be minutes.
+            #expect(waited < .seconds(15), "\(waited)")
         }
     }
 }
