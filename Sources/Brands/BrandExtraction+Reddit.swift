@@ -26,7 +26,7 @@ extension BrandExtraction {
             return
         }
         let url = try await blobs.put(
-            try RedditHarvest.encoder.encode(harvest), key: .redditHarvest(brandID: brand.id.uuidString), contentType: "application/json")
+            try RedditHarvest.encoder.encode(harvest), key: try .redditHarvest(brandID: brand.id), contentType: "application/json")
         let competitors = terms.filter { $0.about == .competitor }.map(\.text)
         var method = "offline"
         var result = RedditClustering(brandName: brand.name, competitors: competitors).cluster(harvest)

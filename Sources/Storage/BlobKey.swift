@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A validated blob path: segments of letters, digits, `-`, `_` and `.`, never `.` or `..`, so a
 /// key can never climb out of the store's root or smuggle in a query or a scheme.
 public struct BlobKey: Sendable, Hashable, CustomStringConvertible {
@@ -22,7 +24,7 @@ public struct BlobKey: Sendable, Hashable, CustomStringConvertible {
     public static func websiteSnapshot(brandID: String) -> BlobKey { try! BlobKey("brands/\(brandID.lowercased())/website_data.json") }
 
     /// `brands/<brand_id>/reddit_harvest.json`, the posts and comments the Reddit step kept.
-    public static func redditHarvest(brandID: String) -> BlobKey { try! BlobKey("brands/\(brandID.lowercased())/reddit_harvest.json") }
+    public static func redditHarvest(brandID: UUID) throws -> BlobKey { try BlobKey("brands/\(brandID.uuidString.lowercased())/reddit_harvest.json") }
 
     /// `brands/<brand_id>/<kind>/<name>`, an asset of a brand (logo, hero, photo).
     public static func brandAsset(brandID: String, kind: String, name: String) throws -> BlobKey {

@@ -51,7 +51,7 @@ import TestSupport
             #expect(mined.marketingBrief?.hasPrefix("From 3 Reddit posts and comments in r/projectmanagement, r/remotework") == true)
 
             // The raw harvest is the brand's Reddit snapshot, and the evidence says where it is.
-            let stored = try #require(try await kit.blobs.get(.redditHarvest(brandID: kit.brand.id.uuidString)))
+            let stored = try #require(try await kit.blobs.get(try .redditHarvest(brandID: kit.brand.id)))
             let harvest = try RedditHarvest.decoder.decode(RedditHarvest.self, from: stored)
             #expect(harvest.items.count == 3 && harvest.terms.first == SearchTerm("Flowdesk", about: .brand))
             let evidence = try #require(kit.evidence["reddit"] as? [String: Any])

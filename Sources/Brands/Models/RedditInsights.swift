@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Reddit
 
 /// Where a Reddit insight was said: the post or comment, its community and how it was received.
