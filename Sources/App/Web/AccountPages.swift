@@ -53,14 +53,15 @@ extension WebPages {
         }
         router.get("billing/success") { request, context -> Response in
             let identity = try signedIn(request, context)
-            var page = try await chrome(identity, title: "Thank you!", current: "/credits", logger: context.logger)
-            page["heading"] = "Thank you!"
             // Stripe sends the buyer back before its webhook lands: the page says so until the
-            // checkout's event is processed, and its script asks again.
+            // checkout's event is processed, and its script asks again. The outcome is read
+            // before the balance, so a page that says "received" shows the credited balance.
             let session = String(request.uri.queryParameters["session_id"] ?? "").prefix(200)
             let outcome = try await client.withConnection {
                 try await StripeInboxStore().checkoutOutcome(sessionID: String(session), userID: identity.user.id, on: $0, logger: context.logger)
             }
+            var page = try await chrome(identity, title: "Thank you!", current: "/credits", logger: context.logger)
+            page["heading"] = "Thank you!"
             let confirmed = outcome != .waiting
             page["confirmed"] = confirmed
             if let next = Self.localPath(request.uri.queryParameters["next"].map(String.init)) { page["next"] = next }
