@@ -179,6 +179,21 @@ def review(driver, wait, keys):
         reviewed += 1
 
 
+def report_failure(driver, data_dir, name):
+    """A screenshot of where it stopped and the end of the server's log."""
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+    print(open(os.path.join(data_dir, "serve.log")).read()[-4000:], file=sys.stderr)
+
+
+def stop(driver, app, *servers):
+    driver.quit()
+    app.terminate()
+    app.wait(30)
+    for server in servers:
+        server.terminate()
+
+
 def code_from_outbox(data_dir, email):
     outbox = os.path.join(data_dir, "outbox")
     for _ in range(60):
@@ -281,16 +296,10 @@ def main():
         timed_get(driver, base + "/app")
         assert "/sign-in" in driver.current_url, "signed out everywhere"
     except Exception:
-        os.makedirs(SHOTS, exist_ok=True)
-        driver.save_screenshot(os.path.join(SHOTS, "failure.png"))
-        print(open(os.path.join(data_dir, "serve.log")).read()[-4000:], file=sys.stderr)
+        report_failure(driver, data_dir, "failure")
         raise
     finally:
-        driver.quit()
-        app.terminate()
-        app.wait(30)
-        site.terminate()
-        stripe.terminate()
+        stop(driver, app, site, stripe)
     print("page server times (Server-Timing, ms, best of three requests, debug build):")
     for path, ms in TIMINGS:
         print(f"  {ms:7.1f}  {path}")

@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
-from e2e import ROOT, SHOTS, browser, check_page, code_from_outbox, serve_site, start_app  # noqa: E402
+from e2e import ROOT, browser, check_page, code_from_outbox, report_failure, serve_site, start_app, stop  # noqa: E402
 
 
 def console_port():
@@ -171,15 +171,10 @@ def main():
         driver.get(base + "/admin/engagement")
         check_page(driver, "admin-engagement")
     except Exception:
-        os.makedirs(SHOTS, exist_ok=True)
-        driver.save_screenshot(os.path.join(SHOTS, "admin-failure.png"))
-        print(open(os.path.join(data_dir, "serve.log")).read()[-4000:], file=sys.stderr)
+        report_failure(driver, data_dir, "admin-failure")
         raise
     finally:
-        driver.quit()
-        app.terminate()
-        app.wait(30)
-        site.terminate()
+        stop(driver, app, site)
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
