@@ -18,7 +18,7 @@ run: build
 test:
 	@BLUMPO_SETUP_TESTS=1 scripts/setup.sh
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/test.sh
 
 # The web app in headless Chromium: the marketer's whole journey, every page checked and
 # photographed (.blumpo/screenshots).

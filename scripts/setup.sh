@@ -91,6 +91,11 @@ if [[ "$tests" == "1" ]]; then
     command -v chromedriver >/dev/null 2>&1 || need_debian+=(chromium-driver)
 fi
 
+# gdb prints every thread's stack when the suite stalls (scripts/test.sh), so a hang is a report.
+if [[ "$tests" == "1" ]]; then
+    command -v gdb >/dev/null 2>&1 || need_debian+=(gdb)
+fi
+
 # The test servers' Python, able to make a virtual environment (Debian keeps venv's pip
 # bootstrap, ensurepip, in python3-venv).
 if [[ "$tests" == "1" ]]; then

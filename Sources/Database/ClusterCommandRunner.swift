@@ -71,7 +71,7 @@ enum FreePort {
 
     /// Binds a socket to 127.0.0.1:`port` (0 = any) and returns the bound port.
     private static func bindLoopback(port: Int) throws -> Int {
-        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socketDescriptor >= 0 else { throw DatabaseSetupError.embeddedClusterFailed("cannot open a socket") }
         defer { close(socketDescriptor) }
         // Like PostgreSQL itself: a port in TIME_WAIT after our own server stopped is reusable.

@@ -40,7 +40,10 @@ struct PostgresTools: Sendable {
 ///
 /// Spawned with `posix_spawn` and reaped with `waitpid`: Foundation's `Process` can miss the
 /// exit of a child whose own child (the PostgreSQL server) lives on. Output goes to a temporary
-/// file, not a pipe, because that server would inherit a pipe and keep it open forever.
+/// file, not a pipe, because that server would inherit a pipe and keep it open forever. For the
+/// same reason the child gets no descriptor of ours beyond 0–2: `pg_ctl`'s server would hold
+/// any it inherited (a pipe another task of this process is reading to its end, a socket
+/// holding a port) for as long as it runs.
 enum ProcessRunner {
     struct Result {
         let status: Int32
@@ -56,6 +59,7 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        try closeInheritedDescriptors(&actions)
 
         let environment = environment ?? ProcessInfo.processInfo.environment
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -75,5 +79,18 @@ enum ProcessRunner {
         // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: exitStatus, output: output)
+    }
+
+    /// Asks the spawn to close every descriptor from 3 up (glibc 2.34+, looked up at run time
+    /// because Swift's Glibc module does not export it).
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) throws {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            throw DatabaseSetupError.embeddedClusterFailed("this C library cannot close descriptors in a spawned child (glibc 2.34 or later needed)")
+        }
+        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+        guard closeFrom(&actions, 3) == 0 else {
+            throw DatabaseSetupError.embeddedClusterFailed("cannot prepare the child's descriptors")
+        }
     }
 }

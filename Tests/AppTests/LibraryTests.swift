@@ -199,15 +199,12 @@ func withLibrary(
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("ads-\(UUID().uuidString).zip")
             try zip.write(to: file)
             // Python's zipfile checks every CRC and lists the names.
-            let python = Process()
-            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            python.arguments = ["python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print('\\n'.join(sorted(z.namelist())))", file.path]
-            let output = Pipe()
-            python.standardOutput = output
-            try python.run()
-            python.waitUntilExit()
-            #expect(python.terminationStatus == 0)
-            let names = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+            let check = try await BlumpoProcess.runProgram("/usr/bin/env", [
+                "python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print('\\n'.join(sorted(z.namelist())))",
+                file.path,
+            ])
+            #expect(check.status == 0, "\(check.output)")
+            let names = check.output.split(separator: "\n")
             #expect(names.count == 3)
             #expect(names.allSatisfy { $0.hasPrefix("kettle-co-") && $0.hasSuffix(".webp") })
             for image in l.fixture.images { #expect(try await l.db.events(of: image.id) == ["downloaded/api"]) }

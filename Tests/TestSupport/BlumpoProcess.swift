@@ -24,34 +24,39 @@ public struct BlumpoProcess: Sendable {
 
     /// Runs `blumpo arguments…` with exactly `environment` (plus PATH) in a fresh working directory.
     public static func run(_ arguments: [String], environment: [String: String], timeout: Double = 60) async throws -> Outcome {
+        var env = environment
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        return try await runProgram(executable, arguments, environment: env, timeout: timeout)
+    }
+
+    /// Runs a program to its end, its combined output going to a file that is read once it has
+    /// exited. Nothing here blocks a thread of the test's executor: a pipe read to its end
+    /// would, for as long as any process that inherited the pipe lives.
+    public static func runProgram(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60
+    ) async throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = environment
-        env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        process.environment = env
+        if let environment { process.environment = environment }
         let workingDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: workingDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: workingDirectory) }
         process.currentDirectoryURL = workingDirectory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let outputFile = workingDirectory.appendingPathComponent("output.log")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputFile)
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
         let started = Date()
         try process.run()
-        let reader = Task.detachedOutput(pipe)
-        if try await !eventually(timeout: .seconds(timeout), every: .milliseconds(50), { !process.isRunning }) { process.terminate() }
-        process.waitUntilExit()
-        let output = await reader.value
-        return Outcome(status: process.terminationStatus, output: output, seconds: Date().timeIntervalSince(started))
-    }
-}
-
-extension Task where Success == String, Failure == Never {
-    /// Reads a pipe to its end off the caller's task (the read blocks).
-    fileprivate static func detachedOutput(_ pipe: Pipe) -> Task<String, Never> {
-        Task {
-            String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if try await !eventually(timeout: .seconds(timeout), every: .milliseconds(50), { !process.isRunning }) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = try await eventually(timeout: .seconds(10), every: .milliseconds(20)) { !process.isRunning }
         }
+        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        return Outcome(status: process.isRunning ? -1 : process.terminationStatus, output: text, seconds: Date().timeIntervalSince(started))
     }
 }
 

@@ -18,7 +18,7 @@ public final class PortReservation: Sendable {
 
     /// Holds a free loopback port, or `port` itself when nothing listens on it.
     public init(port: Int = 0) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw TestSupportError("cannot open a socket") }
         var reuse: Int32 = 1
         var address = sockaddr_in.loopback(port: port)
@@ -49,7 +49,7 @@ public final class PortReservation: Sendable {
 
 /// A socket listening on a free loopback port, to hold a port busy; the caller closes it.
 public func listeningSocket() throws -> (Int32, Int) {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     var address = sockaddr_in.loopback(port: 0)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ok = withUnsafeMutablePointer(to: &address) { pointer in
@@ -64,14 +64,24 @@ public func listeningSocket() throws -> (Int32, Int) {
     return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
 }
 
-/// Whether something accepts connections on a loopback port.
+/// Whether something accepts connections on a loopback port. The connect is given a quarter
+/// of a second: a listener whose backlog is full would otherwise hold this thread (one of the
+/// few that run every test) through the kernel's SYN retries, for minutes.
 public func isListening(port: Int) -> Bool {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+    guard descriptor >= 0 else { return false }
     defer { close(descriptor) }
     var address = sockaddr_in.loopback(port: port)
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    let started = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
+    if started == 0 { return true }
+    guard errno == EINPROGRESS else { return false }
+    var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+    guard poll(&waiting, 1, 250) == 1 else { return false }
+    var failure: Int32 = 0
+    var length = socklen_t(MemoryLayout<Int32>.size)
+    return getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &length) == 0 && failure == 0
 }
 
 extension sockaddr_in {

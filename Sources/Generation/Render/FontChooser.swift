@@ -4,17 +4,24 @@ import Synchronization
 /// Picks the installed family closest to the brand's font: the family itself when installed,
 /// else a family of the same kind (serif, monospace, display or sans).
 enum FontChooser {
-    /// Families fontconfig knows, read once (`fc-list : family`).
+    /// Families fontconfig knows, read once (`fc-list : family`). The list goes through a file,
+    /// not a pipe: a pipe's reader waits for every process that inherited its write end, and
+    /// one spawned meanwhile (a database server) may live for as long as this one.
     static let installed: Set<String> = {
+        let listing = FileManager.default.temporaryDirectory.appendingPathComponent("blumpo-fonts-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: listing) }
+        guard FileManager.default.createFile(atPath: listing.path, contents: nil),
+            let output = try? FileHandle(forWritingTo: listing)
+        else { return [] }
+        defer { try? output.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["fc-list", ":", "family"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return [] }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        guard let data = try? Data(contentsOf: listing) else { return [] }
         return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").flatMap { $0.split(separator: ",") }.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         })
