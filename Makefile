@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/blumpo
 
-.PHONY: setup build run test test-e2e bench clean
+.PHONY: setup build run test test-e2e test-fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +27,14 @@ test-e2e:
 	$(SWIFT) build --product blumpo
 	.blumpo/venv/bin/python3 Tests/E2E/e2e.py
 	.blumpo/venv/bin/python3 Tests/E2E/e2e_admin.py
+
+# schemathesis against a running server, from its own OpenAPI document, as a user and as an
+# admin: no server error, no response the document does not describe, the server alive after.
+# FUZZ_SECONDS (per role) and FUZZ_EXAMPLES bound the run.
+test-fuzz:
+	@BLUMPO_SETUP_TESTS=1 BLUMPO_SETUP_FUZZ=1 scripts/setup.sh
+	$(SWIFT) build --product blumpo
+	.blumpo/fuzz-venv/bin/python3 Tests/Fuzz/fuzz.py
 
 # Performance targets, as ratios against a baseline measured in the same run (release build).
 bench:

@@ -184,3 +184,17 @@ if ! problem=$(check_test_packages "$python" 2>&1); then
     exit 1
 fi
 echo "setup: test servers run with $python"
+
+# With BLUMPO_SETUP_FUZZ=1 (`make test-fuzz`): schemathesis, pinned in scripts/fuzz-requirements.txt,
+# in a virtual environment of its own (.blumpo/fuzz-venv) so its dependencies never meet moto's.
+[[ "${BLUMPO_SETUP_FUZZ:-0}" == "1" ]] || exit 0
+fuzz_venv="$root/.blumpo/fuzz-venv"
+fuzz_requirements="$root/scripts/fuzz-requirements.txt"
+pinned=$(sed -n 's/^schemathesis==\([^ ]*\).*/\1/p' "$fuzz_requirements")
+if [[ "$("$fuzz_venv/bin/st" --version 2>/dev/null)" != "st, version $pinned" ]]; then
+    rm -rf "$fuzz_venv"
+    echo "setup: making the API fuzzer's virtual environment in $fuzz_venv"
+    python3 -m venv "$fuzz_venv"
+    "$fuzz_venv/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$fuzz_requirements"
+fi
+echo "setup: the API fuzzer is $("$fuzz_venv/bin/st" --version)"

@@ -52,6 +52,8 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
         paymentOrigin: stripeBase.flatMap { $0.host == "api.stripe.com" ? nil : "\($0.scheme ?? "https")://\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")" })
     router.add(middleware: ServerTimingMiddleware())
     router.add(middleware: ProblemMiddleware(pages: renderer))
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(table: routeMethods))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.trustedProxies))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: JSONBodyMiddleware())
@@ -93,6 +95,7 @@ public func buildRouter(_ dependencies: AppDependencies, services: AppServices? 
         events: JobEventHub(
             jobs: jobs, limits: .init(perUser: configuration.eventStreamsPerUser, total: configuration.eventStreamsTotal), logger: dependencies.logger)
     ).register(on: router)
+    routeMethods.load(router.routes.map { (method: $0.method, path: $0.path.description) })
     return router
 }
 

@@ -14,6 +14,13 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         case items
         case nextCursor = "next_cursor"
     }
+
+    /// `next_cursor` is always present, `null` on the last page: clients test it, not its absence.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
 }
 
 /// An opaque keyset cursor `(timestamp, id)` for lists ordered newest first.

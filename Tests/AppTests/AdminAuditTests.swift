@@ -70,6 +70,8 @@ import Testing
                 let page = try await client.json(.get, "/api/v1/admin/audit?limit=2&actor_id=\(bossID)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: boss)
                 actions += (page.body["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
                 cursor = page.body["next_cursor"] as? String
+                // Present on every page, null on the last.
+                #expect(cursor != nil || page.body["next_cursor"] is NSNull)
             } while cursor != nil
             #expect(actions == ["user.unban", "user.ban", "tokens.adjust", "pricing.activate", "topup.put", "plan.put"])
             #expect(try await client.json(.get, "/api/v1/admin/audit?cursor=abc", token: boss).status == .badRequest)
@@ -83,6 +85,20 @@ import Testing
             #expect(refused.status == .unprocessableContent)
             #expect((refused.body["errors"] as? [String: String])?["is_default"] != nil)
             #expect(try await db.one("SELECT count(*)::int FROM admin_audit", as: Int.self) == 0)
+        }
+    }
+
+    @Test func aStripeProductIDAnotherPlanHasIsAConflictNotAFault() async throws {
+        try await withTestApp(environment: Self.admin) { client, db in
+            let (boss, _) = try await client.signIn("boss@example.com", db: db)
+            let body: [String: Any] = ["display_name": "Growth", "monthly_tokens": 1000, "stripe_product_id": "prod_shared"]
+            #expect(try await client.json(.put, "/api/v1/admin/plans/GROWTH", body: body, token: boss).status == .ok)
+            var other = body
+            other["display_name"] = "Starter"
+            let clash = try await client.json(.put, "/api/v1/admin/plans/STARTER", body: other, token: boss)
+            #expect(clash.status == .conflict)
+            #expect(clash.body["code"] as? String == "CONFLICT")
+            #expect(try await db.one("SELECT count(*)::int FROM subscription_plan WHERE stripe_product_id = 'prod_shared'", as: Int.self) == 1)
         }
     }
 

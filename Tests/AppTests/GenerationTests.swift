@@ -348,11 +348,12 @@ struct GenerationContext: Sendable {
             // A stream whose response never started (the client left at once) gives its slot back.
             var quick = JobEventHub.Limits(perUser: 1, total: 10)
             quick.pollInterval = .milliseconds(50)
-            quick.startDeadline = .milliseconds(200)
+            // Long enough that the second watch below comes before the reaping on a busy machine.
+            quick.startDeadline = .seconds(2)
             let reaping = JobEventHub(jobs: jobs, limits: quick, logger: db.logger)
             _ = try await reaping.watch(jobID: jobID, userID: cy)
             await #expect(throws: AppError.self) { _ = try await reaping.watch(jobID: jobID, userID: cy) }
-            let reclaimed = try await db.eventually(timeout: .seconds(5)) { (try? await reaping.watch(jobID: jobID, userID: cy)) != nil }
+            let reclaimed = try await db.eventually(timeout: .seconds(15)) { (try? await reaping.watch(jobID: jobID, userID: cy)) != nil }
             #expect(reclaimed)
         }
     }

@@ -63,6 +63,26 @@ func withTestApp(
         }
     }
 
+    @Test func aKnownPathWithAnotherMethodIs405NamingTheAllowedOnes() async throws {
+        try await withTestApp { client, _ in
+            // Refused before the body or the session is looked at: no 415, no 401.
+            try await client.execute(uri: "/api/v1/brands/00000000-0000-0000-0000-000000000001/assets", method: .put, headers: [.contentType: "text/plain"]) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "DELETE, POST")
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(body?["code"] as? String == "METHOD_NOT_ALLOWED")
+            }
+            // A literal segment wins over a parameter, as in the router: not `/{id}/download`'s GET.
+            try await client.execute(uri: "/api/v1/ad-images/bulk/download", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/healthz", method: .delete) { #expect($0.headers[.allow] == "GET, HEAD") }
+            try await client.execute(uri: "/api/v1/nope", method: .delete) { #expect($0.status == .notFound) }
+        }
+    }
+
     @Test func metricsAreServedInPrometheusFormat() async throws {
         try await withTestApp { client, _ in
             try await client.execute(uri: "/metrics", method: .get) { response in

@@ -72,6 +72,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .unprocessableContent, code: "INVALID_VALUE",
                 detail: "A value in the request cannot be stored (a NUL character, or a number or text out of range).")
+        case let error as PSQLError where error.serverInfo?[.sqlState] == "23505":
+            // A unique value from the request (a Stripe id, a code) that another row already has:
+            // the caller can choose another; nothing was written.
+            context.logger.info("unique value refused", metadata: ["constraint": "\(error.serverInfo?[.constraintName] ?? "")", "path": "\(request.uri.path)"])
+            return Problem(status: .conflict, code: "CONFLICT", detail: "A value in the request is already used by another record.")
         case let error as APIRequestDecoder.Failure:
             return problem(for: error.underlying, request: request, context: context)
         case let error as DecodingError:
