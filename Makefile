@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/blumpo
 
-.PHONY: setup build run test test-e2e test-fuzz bench clean
+.PHONY: setup build run test test-e2e test-fuzz test-chaos bench clean
 
 setup:
 	@scripts/setup.sh
@@ -35,6 +35,14 @@ test-fuzz:
 	@BLUMPO_SETUP_TESTS=1 BLUMPO_SETUP_FUZZ=1 scripts/setup.sh
 	$(SWIFT) build --product blumpo
 	.blumpo/fuzz-venv/bin/python3 Tests/Fuzz/fuzz.py
+
+# A mixed workload on one API and two worker processes while a worker is killed mid-render,
+# PostgreSQL stops for a few seconds and the blob store's disk is full; then every job has ended,
+# every webhook credited once and the ledger reconciles. CHAOS_USERS and CHAOS_JOBS_PER_USER size it.
+test-chaos:
+	@BLUMPO_SETUP_TESTS=1 scripts/setup.sh
+	$(SWIFT) build --product blumpo
+	.blumpo/venv/bin/python3 Tests/Chaos/chaos.py
 
 # Performance targets, as ratios against a baseline measured in the same run (release build).
 bench:

@@ -23,7 +23,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if !Self.isSafe(request.method) && !request.uri.path.hasPrefix("/api/") && !originMatches(request) {
             throw Problem(status: .forbidden, code: "CSRF_REJECTED", detail: "Forms must be sent from \(allowedOrigin).")
         }
-        if let (token, viaCookie) = Self.presentedToken(request), let user = try await auth.authenticate(token: token, logger: context.logger) {
+        if let (token, viaCookie) = Self.presentedToken(request),
+            let user = try await withDatabaseDeadline(.seconds(5), { [auth, logger = context.logger] in try await auth.authenticate(token: token, logger: logger) })
+        {
             let identity = Identity(user: user, token: token, viaCookie: viaCookie, isAdmin: user.isAdmin || adminEmails.contains(user.email))
             if viaCookie && !Self.isSafe(request.method) && !originMatches(request) {
                 throw Problem(
