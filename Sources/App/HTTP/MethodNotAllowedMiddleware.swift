@@ -43,7 +43,9 @@ final class RouteMethods: Sendable {
         }
     }
 
-    private let routes = Mutex<[Route]>([])
+    /// Routes by their number of segments (the common case: one dictionary lookup per request),
+    /// and those ending in `**`, which match longer paths too.
+    private let routes = Mutex<(bySegmentCount: [Int: [Route]], open: [Route])>(([:], []))
 
     /// Records the routes; `HEAD` is allowed wherever `GET` is.
     func load(_ list: [(method: HTTPRequest.Method, path: String)]) {
@@ -55,13 +57,18 @@ final class RouteMethods: Sendable {
             let methods: [HTTPRequest.Method] = route.method == .get ? [.get, .head] : [route.method]
             return methods.map { Route(segments: segments, method: $0) }
         }
-        routes.withLock { $0 = parsed }
+        let open = parsed.filter { $0.segments.last == .rest }
+        let exact = Dictionary(grouping: parsed.filter { $0.segments.last != .rest }, by: \.segments.count)
+        routes.withLock { $0 = (exact, open) }
     }
 
     /// The methods of the routes matching `path`; nil when none does (a 404 is then the answer).
     func methods(forPath path: String) -> Set<HTTPRequest.Method>? {
         let segments = path.split(separator: "/")
-        let matching = routes.withLock { routes in routes.filter { Self.matches($0.segments, segments) } }
+        let matching = routes.withLock { routes in
+            (routes.bySegmentCount[segments.count] ?? []).filter { Self.matches($0.segments, segments) }
+                + routes.open.filter { Self.matches($0.segments, segments) }
+        }
         // The router prefers a literal segment to a parameter, and both to `**`: only the routes
         // it would pick for this path count (`/bulk/download` is not `/{id}/download`).
         guard let best = matching.map(\.specificity).min(by: { $0.lexicographicallyPrecedes($1) }) else { return nil }
