@@ -1,5 +1,5 @@
-"""`make test-chaos`: a mixed workload against one API process and two worker processes on one
-PostgreSQL, while things break; then every promise is checked.
+"""`make test-chaos`: a mixed workload against two API processes and two worker processes (both
+running the scheduler) on one PostgreSQL, while things break; then every promise is checked.
 
 Workload: sign-ins by emailed code, brands extracted from a fixture website, generation jobs
 (built-in renderer), and Stripe top-up webhooks, each session delivered several times and under
@@ -8,9 +8,10 @@ Faults, in turn: a worker is SIGKILLed while a variant renders (and replaced); P
 stopped for a few seconds while the API is asked for the signed-in user; the blob store's disk
 is full for a while (a 1 MiB tmpfs mounted over it; skipped, and said so, where mounting is not
 allowed).
-Afterwards: every job has ended, no task is left running, every webhook session credited exactly
-once, `blumpo billing check` is clean, and while the database was down the API answered 503
-within seconds instead of hanging.
+Afterwards: every job has ended and its event stream, opened on the other API process, saw it
+finish; no task is left running; each scheduler tick fired once; every webhook session credited
+exactly once; `blumpo billing check` is clean; and while the database was down the API answered
+503 within seconds instead of hanging.
 
 CHAOS_USERS (default 4) and CHAOS_JOBS_PER_USER (default 2) size the workload.
 """
@@ -178,8 +179,9 @@ def main():
             raise SystemExit("chaos: blumpo seed failed: " + seeded.stdout + seeded.stderr)
         cluster = Cluster(data_dir)
         cluster.start()
-        site_port, api_port = free_port(), free_port()
+        site_port, api_port, second_port = free_port(), free_port(), free_port()
         base = f"http://127.0.0.1:{api_port}"
+        second = f"http://127.0.0.1:{second_port}"
         processes["site"] = subprocess.Popen(
             [sys.executable, os.path.join(SERVERS, "site_server.py"), str(site_port), os.path.join(work, "site"),
              os.path.join(ROOT, "Tests", "BrandsTests", "Sites", "saas")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -189,10 +191,13 @@ def main():
                    BLUMPO_FETCH_ALLOW_PRIVATE="1", BLUMPO_FETCH_LOOPBACK_ONLY="1", BLUMPO_QUEUE_POLL_MS="100",
                    BLUMPO_QUEUE_LEASE_SECONDS="3", BLUMPO_QUEUE_MAINTENANCE_MS="500")
         processes["api"] = start(["serve", "--no-workers", "--no-scheduler", "--no-migrate"], env, "api.log", work)
+        processes["api-2"] = start(["serve", "--no-workers", "--no-scheduler", "--no-migrate"], dict(env, BLUMPO_PORT=str(second_port)), "api-2.log", work)
+        # Both workers run the scheduler: each tick must still fire once.
         processes["worker-1"] = start(["worker"], env, "worker-1.log", work)
-        processes["worker-2"] = start(["worker", "--no-scheduler"], env, "worker-2.log", work)
+        processes["worker-2"] = start(["worker"], env, "worker-2.log", work)
         wait_ready(base)
-        say(f"API on {base}, two workers, PostgreSQL on port {cluster.port}")
+        wait_ready(second)
+        say(f"APIs on {base} and {second}, two workers, PostgreSQL on port {cluster.port}")
 
         operator, _ = sign_in(base, data_dir, "operator@example.com")
         with ThreadPoolExecutor(max_workers=USERS) as pool:
@@ -240,6 +245,26 @@ def main():
                 jobs += made
         check(len(jobs) == USERS * JOBS_PER_USER, f"{len(jobs)} generation jobs created concurrently")
 
+        # Every job watched live through the other API process, reconnecting as a browser's
+        # EventSource does when a stream breaks.
+        finished = {}
+
+        def watch(token, job):
+            deadline = time.monotonic() + 400
+            while time.monotonic() < deadline and not finished.get(job):
+                request = urllib.request.Request(f"{second}/api/v1/generation-jobs/{job}/events", headers={"Authorization": "Bearer " + token})
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as stream:
+                        for line in stream:
+                            if line.startswith(b"event: finished"):
+                                finished[job] = True
+                                break
+                except (OSError, urllib.error.URLError):
+                    time.sleep(1)
+        watchers = [threading.Thread(target=watch, args=pair, daemon=True) for pair in jobs]
+        for watcher in watchers:
+            watcher.start()
+
         # Webhooks: every session delivered four times (one event id twice), all at once.
         events = [e for n, (_, user_id) in enumerate(users) for e in top_up_events(user_id, n)]
         webhooks = threading.Thread(target=lambda: list(ThreadPoolExecutor(max_workers=8).map(lambda e: deliver_webhook(base, e), events)))
@@ -254,7 +279,7 @@ def main():
         processes["worker-2"].send_signal(signal.SIGKILL)
         processes["worker-2"].wait()
         say(f"SIGKILLed a worker with {running} variant(s) rendering")
-        processes["worker-2"] = start(["worker", "--no-scheduler"], env, "worker-2b.log", work)
+        processes["worker-2"] = start(["worker"], env, "worker-2b.log", work)
         # A worker that cannot reach the database at start exits for its supervisor to restart
         # it; this one is let in before the database goes away.
         replacement_log = os.path.join(work, "worker-2b.log")
@@ -306,6 +331,12 @@ def main():
         check(open_jobs == 0, f"every job ended ({ended})")
         stuck = int(cluster.sql("SELECT count(*) FROM queue_task WHERE state = 'running' AND kind LIKE 'generation.%'"))
         check(stuck == 0, "no generation task is left running")
+        for watcher in watchers:
+            watcher.join(60)
+        seen = sum(1 for _, job in jobs[:USERS * JOBS_PER_USER] if finished.get(job))
+        check(seen == USERS * JOBS_PER_USER, f"{seen} of {USERS * JOBS_PER_USER} event streams on the second API process saw their job finish")
+        ticks = cluster.sql("SELECT count(*), count(DISTINCT unique_key) FROM queue_task WHERE unique_key LIKE 'schedule:%'").split("|")
+        check(ticks[0] == ticks[1] and int(ticks[0]) > 0, f"two schedulers fired {ticks[0]} ticks, each once")
         credited = int(cluster.sql("SELECT count(*) FROM token_ledger WHERE reason = 'TOPUP_PURCHASE'"))
         unprocessed = int(cluster.sql("SELECT count(*) FROM stripe_event WHERE processed_at IS NULL"))
         check(credited == USERS and unprocessed == 0,
@@ -316,7 +347,7 @@ def main():
         check(billing.returncode == 0, "blumpo billing check is clean")
         if billing.returncode != 0:
             print(billing.stdout + billing.stderr)
-        for name in ("api", "worker-1", "worker-2"):
+        for name in ("api", "api-2", "worker-1", "worker-2"):
             check(processes[name].poll() is None, f"{name} is still running")
     finally:
         if blobs_mounted:
