@@ -13,7 +13,7 @@
 # min(5, BENCH_SECONDS)), BENCH_REPEATS (default 2, 1–9), BENCH_HTTP_USERS (default 16, 1–25: the
 # server allows 30 code requests per client address and hour), BENCH_HTTP_CONNECTIONS (default
 # "64 256"), BENCH_HTTP_THREADS (wrk and pgbench threads, default 2). BENCH_KEEP=1 keeps the data
-# directory. BENCH_HTTP_PROFILE=1 skips the matrix and instead records a CPU profile (perf) of
+# directory; BENCH_BLUMPO names another blumpo binary to measure. BENCH_HTTP_PROFILE=1 skips the matrix and instead records a CPU profile (perf) of
 # the whole machine while GET /api/v1/me runs at the first concurrency, and prints its summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +49,8 @@ if [[ "$profile" == "1" ]] && ! command -v perf >/dev/null 2>&1; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf
 fi
 
-binary=.build/release/blumpo
+# BENCH_BLUMPO: another build of the binary, to compare two versions on the same machine.
+binary=${BENCH_BLUMPO:-.build/release/blumpo}
 [[ -x "$binary" ]] || swift build -c release --product blumpo
 
 # A fresh data directory under /tmp, world-readable (a root-run blumpo hands the cluster to an
@@ -137,22 +138,35 @@ if [[ "$profile" == "1" ]]; then
     run_wrk "GET /api/v1/me" "$c" "$warmup" >/dev/null
     out="$data/perf.data"
     if perf stat -e instructions true 2>&1 | grep -q "not supported"; then event=cpu-clock; else event=cycles; fi
-    echo "profile: perf record -a -g -e $event during GET /api/v1/me at $c connections for ${seconds}s"
-    perf record -a -g -e "$event" -F 999 -o "$out" -- sleep "$seconds" >/dev/null 2>&1 &
+    # Only this server and its PostgreSQL (postmaster and backends; the pool's connections are
+    # open after the warm-up): the machine may be running other programs of the same names.
+    postmaster=$(head -n 1 "$data/postgres/data/postmaster.pid")
+    pids="$server_pid,$postmaster$(pgrep -P "$postmaster" | sed 's/^/,/' | tr -d '\n')"
+    echo "profile: perf record -g -e $event of blumpo serve and its PostgreSQL during GET /api/v1/me at $c connections for ${seconds}s"
+    perf record -g -e "$event" -F 999 -p "$pids" -o "$out" -- sleep "$seconds" >/dev/null 2>&1 &
     perf_pid=$!
     result=$(run_wrk "GET /api/v1/me" "$c" "$seconds")
     wait "$perf_pid" || true
     echo "  wrk: $result"
     report="${BENCH_PROFILE_OUT:-$root/.blumpo/profile}"
     mkdir -p "$report"
-    perf report -i "$out" --no-children --sort comm --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12 | tee "$report/by-process.txt"
-    perf report -i "$out" --no-children --comm blumpo --sort dso --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 15 | tee "$report/blumpo-by-library.txt"
-    perf report -i "$out" --no-children --comm blumpo --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 60 \
-        | swift demangle --simplified | tee "$report/blumpo-symbols.txt"
-    perf report -i "$out" --children --comm blumpo --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 120 \
-        | swift demangle --simplified >"$report/blumpo-inclusive.txt"
-    perf report -i "$out" --no-children --comm postgres --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 25 \
-        | tee "$report/postgres-symbols.txt"
+    mv "$out" "$report/perf.data"
+    out="$report/perf.data"
+    set +o pipefail # head ends the reports early
+    top() { grep -v '^#' | grep -v '^$' | head -n "$1"; }
+    echo "share of samples by process:"
+    perf report -i "$out" --no-children --sort pid --stdio -g none 2>/dev/null | top 30 | tee "$report/by-process.txt"
+    echo "blumpo by thread and library:"
+    perf report -i "$out" --no-children --pid "$server_pid" --sort comm,dso --stdio -g none 2>/dev/null | top 20 | tee "$report/blumpo-by-library.txt"
+    echo "blumpo, self time by symbol:"
+    perf report -i "$out" --no-children --pid "$server_pid" --sort symbol --stdio -g none 2>/dev/null | top 60 \
+        | swift demangle --simplified | cut -c1-200 | tee "$report/blumpo-symbols.txt"
+    perf report -i "$out" --children --pid "$server_pid" --sort symbol --stdio -g none 2>/dev/null | top 200 \
+        | swift demangle --simplified | cut -c1-240 >"$report/blumpo-inclusive.txt"
+    perf report -i "$out" --no-children --comm postgres --sort symbol --stdio -g none 2>/dev/null | top 40 >"$report/postgres-symbols.txt"
+    echo "postgres, inclusive (first 40):"
+    perf report -i "$out" --children --comm postgres --sort symbol --stdio -g none 2>/dev/null | top 120 >"$report/postgres-inclusive.txt"
+    head -n 40 "$report/postgres-inclusive.txt"
     echo "profile reports in $report"
     exit 0
 fi
