@@ -58,24 +58,24 @@ struct QueueBenchmark {
         let ours = try await freshDatabase("bench_blumpo", on: server)
         try await withClient(ours, logger: logger) { try await Migrator().migrate($0, logger: logger) }
 
-        // Warm-up: both sides once on a small queue. Our worker's pool size, as measured here,
-        // is what pgqueuer's pool gets.
+        // Warm-up: both sides once on a small queue. In every round pgqueuer's pool gets as many
+        // connections as our worker's pool opened just before.
         let warm = try await drain(ours, tasks: warmupTasks)
-        let connections = max(1, warm.connections)
-        _ = try runPgqueuer(try await freshDatabase("bench_pgqueuer", on: server), jobs: warmupTasks, connections: connections)
+        _ = try runPgqueuer(try await freshDatabase("bench_pgqueuer", on: server), jobs: warmupTasks, connections: max(1, warm.connections))
         var blumpoRuns: [Drain] = []
         var pgqueuerRuns: [Double] = []
-        var pgqueuerConnections = connections
+        var pgqueuerConnections: [Int] = []
         for _ in 0..<repeats {
-            blumpoRuns.append(try await drain(ours, tasks: taskCount))
-            let theirs = try runPgqueuer(try await freshDatabase("bench_pgqueuer", on: server), jobs: taskCount, connections: connections)
+            let run = try await drain(ours, tasks: taskCount)
+            blumpoRuns.append(run)
+            let theirs = try runPgqueuer(
+                try await freshDatabase("bench_pgqueuer", on: server), jobs: taskCount, connections: max(1, run.connections))
             pgqueuerRuns.append(theirs.perSecond)
-            pgqueuerConnections = theirs.connections
+            pgqueuerConnections.append(theirs.connections)
         }
         let latency = try await withClient(ours, logger: logger) { try await lightLoadDelays($0) }
         let throughput = median(blumpoRuns.map(\.perSecond))
         let pgqueuer = median(pgqueuerRuns)
-        let opened = blumpoRuns.map(\.connections).max() ?? 0
         let busy = blumpoRuns.map(\.busy).max() ?? 0
 
         print("")
@@ -83,10 +83,12 @@ struct QueueBenchmark {
         print("  each side \(repeats)× alternating after a \(warmupTasks)-task warm-up, median shown)")
         print(String(format: "  blumpo    drain: %8.0f tasks/s  runs %@", throughput, runs(blumpoRuns.map(\.perSecond))))
         print("            given: TaskWorker defaults (claim batch \(WorkerConfiguration().claimBatch), kind concurrency \(Noop.concurrency)), "
-            + "PostgresNIO pool (max 20) that opened \(opened) connections, at most \(busy) busy at once (pg_stat_activity, sampled every 20 ms)")
+            + "PostgresNIO pool (max 20) that opened \(blumpoRuns.map { "\($0.connections)" }.joined(separator: " / ")) connections, "
+            + "at most \(busy) busy at once (pg_stat_activity, sampled every 20 ms)")
         print(String(format: "  pgqueuer  drain: %8.0f jobs/s   runs %@", pgqueuer, runs(pgqueuerRuns)))
-        print("            given: QueueManager.run drain mode, batch_size \(pgqueuerBatch) (its default is 10), asyncpg with \(pgqueuerConnections) connection(s) "
-            + "(our worker opened \(connections) in the warm-up\(pgqueuerConnections == connections ? "" : "; pgqueuer's pool driver needs 3 at least"))")
+        print("            given: QueueManager.run drain mode, batch_size \(pgqueuerBatch) (its default is 10), asyncpg with "
+            + "\(pgqueuerConnections.map(String.init).joined(separator: " / ")) connections: as many as our worker opened in the same round "
+            + "(a pool, AsyncpgPoolDriver, needs 3 at least; 1 is a plain connection)")
         print(String(format: "  ratio blumpo/pgqueuer: %.2f  (target ≥ 2.0)", throughput / pgqueuer))
         print(String(format: "  enqueue→start at light load: p50 %.1f ms, p99 %.1f ms  (target p99 < 50 ms)", latency.p50, latency.p99))
 
