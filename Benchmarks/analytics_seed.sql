@@ -1,7 +1,9 @@
--- The analytics benchmark's data: a year of a busy installation, one million ad events.
+-- The analytics benchmark's data: a year of a busy installation, one million ad events by default.
 -- Deterministic (setseed), made with generate_series on a migrated and seeded database.
 -- 10,000 users (user 1 is a heavy user with a tenth of all jobs), 12,000 brands, 100,000 jobs,
 -- 250,000 images, 1,000,000 events spread over the year, sessions, ledger rows, Stripe events.
+-- The job count comes from the temporary table bench_size (made by the benchmark, from
+-- BENCH_ANALYTICS_JOBS); images and events follow it.
 SELECT setseed(0.42);
 
 CREATE TEMP TABLE bench_clock AS SELECT date_trunc('hour', now()) AS now;
@@ -35,7 +37,7 @@ SELECT j, ('00000000-0000-4000-a000-' || lpad(to_hex(j), 12, '0'))::uuid AS id,
        CASE WHEN j % 10 = 0 THEN 1 ELSE 2 + (j * 7919) % 9999 END AS owner,
        (SELECT now FROM bench_clock) - (random() * 365) * interval '1 day' AS created_at,
        random() AS r
-FROM generate_series(1, 100000) AS j;
+FROM generate_series(1, (SELECT jobs FROM bench_size)) AS j;
 
 INSERT INTO generation_job (id, user_id, brand_id, created_at, started_at, completed_at, status, archetype_code, tokens_cost, expected_ads)
 SELECT id, ('00000000-0000-4000-8000-' || lpad(to_hex(owner), 12, '0'))::uuid,

@@ -2,13 +2,22 @@
 baseline: the same canvas, photo cover, rectangles, text, logo, luminance reads and WEBP
 encode, without Blumpo's layout search.
 
-Usage: render_pyvips.py PLAN.json PHOTO LOGO ROUNDS  → prints seconds per ad.
+libvips's operation cache is off, as it is in Blumpo (VipsShim sets vips_cache_set_max(0) and
+vips_cache_set_max_mem(0)): with it on, every round after the first would reuse the previous
+round's identical operations and the replay would measure the cache, not the drawing. Threads
+come from VIPS_CONCURRENCY, as for Blumpo.
+
+Usage: render_pyvips.py PLAN.json PHOTO LOGO ROUNDS  → prints one JSON line: seconds per ad and
+the settings it ran with.
 """
 import json
 import sys
 import time
 
 import pyvips
+
+pyvips.cache_set_max(0)
+pyvips.cache_set_max_mem(0)
 
 
 def render(plan, photo, logo):
@@ -48,7 +57,11 @@ def main():
     start = time.perf_counter()
     for _ in range(rounds):
         render(plan, photo, logo)
-    print((time.perf_counter() - start) / rounds)
+    seconds = (time.perf_counter() - start) / rounds
+    print(json.dumps({
+        "seconds": seconds, "cache_max": pyvips.cache_get_max(), "cache_max_mem": pyvips.cache_get_max_mem(),
+        "concurrency": pyvips.concurrency_get(), "libvips": "%d.%d.%d" % (pyvips.version(0), pyvips.version(1), pyvips.version(2)),
+    }))
 
 
 if __name__ == "__main__":

@@ -7,14 +7,21 @@ import ServiceLifecycle
 import Synchronization
 import TaskQueue
 
-/// `make bench`: drains no-op tasks with Blumpo's workers, measures enqueue→start delay at a
-/// light steady load, then drains the same number of jobs with pgqueuer on the same PostgreSQL
-/// and prints both with their ratio. Then measures token reservations through the ledger
-/// against pgbench's TPC-B-like script on the same server, and the brand extractors' time per
-/// page against a bare HTML parse, and times the analytics and KPI queries on a million events.
+/// `make bench`: drains no-op tasks with Blumpo's workers and with pgqueuer on the same
+/// PostgreSQL (each side twice, alternating, after a warm-up; pgqueuer gets a batch size of at
+/// least 100 and as many connections as our worker opened) and prints both with their ratio,
+/// then measures enqueue→start delay at a light steady load. Then measures token reservations
+/// through the ledger against pgbench's TPC-B-like script on the same server, and the brand
+/// extractors' time per page against a bare HTML parse, and times the analytics and KPI queries
+/// on a million events.
 @main
 struct QueueBenchmark {
-    static let taskCount = Int(ProcessInfo.processInfo.environment["BENCH_TASKS"] ?? "") ?? 50_000
+    static let taskCount = BenchSize.integer("BENCH_TASKS", default: 50_000, in: 100...1_000_000)
+    /// Measured runs per side (alternating), after one warm-up each.
+    static let repeats = BenchSize.integer("BENCH_REPEATS", default: 2, in: 1...9)
+    static let warmupTasks = min(taskCount, 2_000)
+    /// pgqueuer's `QueueManager.run(batch_size:)`; its default is 10.
+    static let pgqueuerBatch = BenchSize.integer("BENCH_PGQUEUER_BATCH", default: 100, in: 100...10_000)
     static let logger = Logger(label: "bench")
 
     static func main() async {
@@ -49,38 +56,56 @@ struct QueueBenchmark {
 
     static func run(on server: DatabaseEndpoint) async throws {
         let ours = try await freshDatabase("bench_blumpo", on: server)
-        let theirs = try await freshDatabase("bench_pgqueuer", on: server)
+        try await withClient(ours, logger: logger) { try await Migrator().migrate($0, logger: logger) }
 
-        let (throughput, latency) = try await withClient(ours, logger: logger) { client in
-            try await Migrator().migrate(client, logger: logger)
-            let throughput = try await drain(client)
-            let latency = try await lightLoadDelays(client)
-            return (throughput, latency)
+        // Warm-up: both sides once on a small queue. In every round pgqueuer's pool gets as many
+        // connections as our worker's pool opened just before.
+        let warm = try await drain(ours, tasks: warmupTasks)
+        _ = try runPgqueuer(try await freshDatabase("bench_pgqueuer", on: server), jobs: warmupTasks, connections: max(1, warm.connections))
+        var blumpoRuns: [Drain] = []
+        var pgqueuerRuns: [Double] = []
+        var pgqueuerConnections: [Int] = []
+        for _ in 0..<repeats {
+            let run = try await drain(ours, tasks: taskCount)
+            blumpoRuns.append(run)
+            let theirs = try runPgqueuer(
+                try await freshDatabase("bench_pgqueuer", on: server), jobs: taskCount, connections: max(1, run.connections))
+            pgqueuerRuns.append(theirs.perSecond)
+            pgqueuerConnections.append(theirs.connections)
         }
-        let pgqueuer = try runPgqueuer(theirs)
+        let latency = try await withClient(ours, logger: logger) { try await lightLoadDelays($0) }
+        let throughput = median(blumpoRuns.map(\.perSecond))
+        let pgqueuer = median(pgqueuerRuns)
+        let busy = blumpoRuns.map(\.busy).max() ?? 0
 
         print("")
-        print("queue benchmark (\(taskCount) no-op tasks, one worker process, same PostgreSQL)")
-        print(String(format: "  blumpo    drain: %8.0f tasks/s", throughput))
-        print(String(format: "  pgqueuer  drain: %8.0f jobs/s  (QueueManager defaults, asyncpg, drain mode)", pgqueuer))
+        print("queue benchmark (\(taskCount) no-op tasks per run, one worker process each, same PostgreSQL;")
+        print("  each side \(repeats)× alternating after a \(warmupTasks)-task warm-up, median shown)")
+        print(String(format: "  blumpo    drain: %8.0f tasks/s  runs %@", throughput, runs(blumpoRuns.map(\.perSecond))))
+        print("            given: TaskWorker defaults (claim batch \(WorkerConfiguration().claimBatch), kind concurrency \(Noop.concurrency)), "
+            + "PostgresNIO pool (max 20) that opened \(blumpoRuns.map { "\($0.connections)" }.joined(separator: " / ")) connections, "
+            + "at most \(busy) busy at once (pg_stat_activity, sampled every 20 ms)")
+        print(String(format: "  pgqueuer  drain: %8.0f jobs/s   runs %@", pgqueuer, runs(pgqueuerRuns)))
+        print("            given: QueueManager.run drain mode, batch_size \(pgqueuerBatch) (its default is 10), asyncpg with "
+            + "\(pgqueuerConnections.map(String.init).joined(separator: " / ")) connections: as many as our worker opened in the same round "
+            + "(a pool, AsyncpgPoolDriver, needs 3 at least; 1 is a plain connection)")
         print(String(format: "  ratio blumpo/pgqueuer: %.2f  (target ≥ 2.0)", throughput / pgqueuer))
         print(String(format: "  enqueue→start at light load: p50 %.1f ms, p99 %.1f ms  (target p99 < 50 ms)", latency.p50, latency.p99))
 
-        let ledgerDatabase = try await freshDatabase("bench_ledger", on: server)
-        let reservations = try await withClient(ledgerDatabase, logger: logger) { client in
-            try await Migrator().migrate(client, logger: logger)
-            try await Seeder().seed(client, logger: logger)
-            return try await LedgerBenchmark.reservationsPerSecond(client)
-        }
-        let pgbench = try LedgerBenchmark.pgbenchTPS(try await freshDatabase("bench_pgbench", on: server))
-        print("")
-        print("ledger benchmark (\(LedgerBenchmark.clients) concurrent clients, \(LedgerBenchmark.seconds) s each, same PostgreSQL)")
-        print(String(format: "  blumpo reservations: %8.0f per second  (lock, check, ledger row, balance update)", reservations))
-        print(String(format: "  pgbench TPC-B-like:  %8.0f transactions per second", pgbench))
-        print(String(format: "  ratio blumpo/pgbench: %.2f  (target ≥ 0.50)", reservations / pgbench))
-
+        try await LedgerBenchmark.run(on: server)
         try await AnalyticsBenchmark.run(on: server)
         try await ExtractionBenchmark.run()
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    static func runs(_ values: [Double]) -> String {
+        values.map { String(format: "%.0f", $0) }.joined(separator: " / ")
     }
 
     /// Drops and recreates a database so every run starts empty.
@@ -92,20 +117,52 @@ struct QueueBenchmark {
         return server.with(database: name)
     }
 
-    /// Enqueues every task, then times workers from start until the last one is completed.
-    static func drain(_ client: PostgresClient) async throws -> Double {
-        let store = TaskStore()
-        let batch = try (0..<5_000).map { _ in try NewTask(kind: Noop.kind, payload: EmptyPayload()) }
-        for start in stride(from: 0, to: taskCount, by: batch.count) {
-            let slice = Array(batch.prefix(min(batch.count, taskCount - start)))
-            try await client.withConnection { try await store.enqueue(slice, on: $0, logger: logger) }
+    /// One drain: its rate, and the connections the worker's pool opened (and had busy at once).
+    struct Drain {
+        let perSecond: Double
+        let connections: Int
+        let busy: Int
+    }
+
+    /// Enqueues every task, then times a worker (with a pool of its own, as `blumpo worker` has)
+    /// from start until the last one is completed. The harness enqueues and watches through one
+    /// connection of its own, which is not counted.
+    static func drain(_ endpoint: DatabaseEndpoint, tasks: Int) async throws -> Drain {
+        var harnessConfiguration = endpoint.clientConfiguration
+        harnessConfiguration.options.maximumConnections = 1
+        return try await withClient(configuration: harnessConfiguration) { harness in
+            try await harness.query("TRUNCATE queue_task", logger: logger)
+            let store = TaskStore()
+            let batch = try (0..<5_000).map { _ in try NewTask(kind: Noop.kind, payload: EmptyPayload()) }
+            for start in stride(from: 0, to: tasks, by: batch.count) {
+                let slice = Array(batch.prefix(min(batch.count, tasks - start)))
+                try await harness.withConnection { try await store.enqueue(slice, on: $0, logger: logger) }
+            }
+            let opened = Noop.Counter()
+            let busy = Noop.Counter()
+            let started = ContinuousClock.now
+            try await withClient(configuration: endpoint.clientConfiguration) { workerClient in
+              try await withWorker(workerClient, counter: Noop.Counter()) {
+                while true {
+                    let row = try await harness.query(
+                        """
+                        SELECT (SELECT count(*) FROM queue_task WHERE state <> 'completed')::int,
+                               count(*)::int, (count(*) FILTER (WHERE state <> 'idle'))::int
+                        FROM pg_stat_activity
+                        WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                        """, logger: logger
+                    ).collect().first!
+                    let (left, connections, active) = try row.decode((Int, Int, Int).self)
+                    // Only this loop writes them.
+                    opened.value.store(max(opened.value.load(ordering: .relaxed), connections), ordering: .relaxed)
+                    busy.value.store(max(busy.value.load(ordering: .relaxed), active), ordering: .relaxed)
+                    if left == 0 { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+              }
+            }
+            return Drain(perSecond: Double(tasks) / (ContinuousClock.now - started).inSeconds, connections: opened.value.load(ordering: .relaxed), busy: busy.value.load(ordering: .relaxed))
         }
-        let counter = Noop.Counter()
-        let started = ContinuousClock.now
-        try await withWorker(client, counter: counter) {
-            while try await remaining(client) > 0 { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        return Double(taskCount) / (ContinuousClock.now - started).inSeconds
     }
 
     /// One task every 20 ms for 400 tasks; the delay is `started_at - created_at` as PostgreSQL saw it.
@@ -150,10 +207,14 @@ struct QueueBenchmark {
         }
     }
 
-    static func runPgqueuer(_ endpoint: DatabaseEndpoint) throws -> Double {
+    /// One pgqueuer drain of `jobs` no-op jobs in a process of its own; its jobs per second.
+    static func runPgqueuer(_ endpoint: DatabaseEndpoint, jobs: Int, connections: Int) throws -> (perSecond: Double, connections: Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "Benchmarks/pgqueuer_drain.py", "--dsn", endpoint.url, "--jobs", "\(taskCount)"]
+        process.arguments = [
+            "python3", "Benchmarks/pgqueuer_drain.py", "--dsn", endpoint.url, "--jobs", "\(jobs)", "--batch-size", "\(pgqueuerBatch)",
+            "--connections", "\(connections)",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -162,9 +223,34 @@ struct QueueBenchmark {
         guard process.terminationStatus == 0,
             let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-            let perSecond = object["per_second"] as? Double
+            let perSecond = object["per_second"] as? Double, object["jobs"] as? Int == jobs, let used = object["connections"] as? Int
         else { throw BenchmarkError("pgqueuer run failed (exit \(process.terminationStatus))") }
-        return perSecond
+        return (perSecond, used)
+    }
+}
+
+/// Sizes from the environment, refused outside their bounds (so CI runs stay short).
+enum BenchSize {
+    static func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int {
+        guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            print("\(name)=\(text) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            exit(2)
+        }
+        return number
+    }
+}
+
+/// Runs `body` with a pool of the given configuration that lives exactly as long as the call.
+func withClient<T: Sendable>(
+    configuration: PostgresClient.Configuration, isolation: isolated (any Actor)? = #isolation, _ body: (PostgresClient) async throws -> T
+) async throws -> T {
+    let client = PostgresClient(configuration: configuration, backgroundLogger: QueueBenchmark.logger)
+    return try await withThrowingTaskGroup(of: Void.self, returning: T.self, isolation: isolation) { group in
+        group.addTask { await client.run() }
+        try await Task.sleep(for: .milliseconds(5))
+        defer { group.cancelAll() }
+        return try await body(client)
     }
 }
 
@@ -177,8 +263,9 @@ struct Noop: TaskHandler {
         let value = Atomic<Int>(0)
     }
 
+    static let concurrency = 128
     let counter: Counter
-    let options = TaskKindOptions(concurrency: 128)
+    let options = TaskKindOptions(concurrency: Noop.concurrency)
 
     func run(_ payload: EmptyPayload, context: TaskContext) async throws {
         counter.value.add(1, ordering: .relaxed)

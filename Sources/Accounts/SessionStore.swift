@@ -31,20 +31,13 @@ public struct SessionStore: Sendable {
     }
 
     /// The user behind a live token. Slides the expiry forward, at most once a minute per session.
+    /// Every call asks PostgreSQL, so a revoked session or a ban takes effect at once.
     public func user(forToken token: String, ttl: Duration, on connection: PostgresConnection, logger: Logger) async throws -> User? {
-        try await connection.query(
-            """
-            WITH live AS (
-                SELECT id, user_id, last_seen_at FROM auth_session
-                WHERE token_hash = \(Self.hash(token)) AND revoked_at IS NULL AND expires_at > now()
-            ), touched AS (
-                UPDATE auth_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => \(ttl.inSeconds))
-                FROM live WHERE s.id = live.id AND live.last_seen_at < now() - interval '1 minute'
-            )
-            SELECT u.id, u.email, u.display_name, u.photo_url, u.phone_number, u.created_at, u.last_login_at, u.ban_flag, u.is_admin
-            FROM live JOIN "user" u ON u.id = live.user_id
-            """, logger: logger
-        ).collect().first.map(UserStore.decode)
+        var found: User?
+        for try await user in try await connection.execute(LiveSessionUser(tokenHash: Self.hash(token), ttlSeconds: ttl.inSeconds), logger: logger) {
+            found = found ?? user
+        }
+        return found
     }
 
     public func revoke(token: String, on connection: PostgresConnection, logger: Logger) async throws {
@@ -71,5 +64,37 @@ public struct SessionStore: Sendable {
     /// Bound as `bytea` (a `[UInt8]` would bind as an array of `"char"`).
     static func hash(_ token: String) -> ByteBuffer {
         ByteBuffer(bytes: SHA256.hash(data: Data(token.utf8)))
+    }
+}
+
+/// `SessionStore.user(forToken:)`'s statement, prepared once per connection: it runs on every
+/// authenticated request, and planning it (a join and a data-modifying CTE) cost PostgreSQL
+/// several times more than running it. The statement, and so what it checks, is unchanged.
+struct LiveSessionUser: PostgresPreparedStatement {
+    static let sql = """
+        WITH live AS (
+            SELECT id, user_id, last_seen_at FROM auth_session
+            WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+        ), touched AS (
+            UPDATE auth_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2)
+            FROM live WHERE s.id = live.id AND live.last_seen_at < now() - interval '1 minute'
+        )
+        SELECT u.id, u.email, u.display_name, u.photo_url, u.phone_number, u.created_at, u.last_login_at, u.ban_flag, u.is_admin
+        FROM live JOIN "user" u ON u.id = live.user_id
+        """
+    typealias Row = User
+
+    let tokenHash: ByteBuffer
+    let ttlSeconds: Double
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(tokenHash)
+        bindings.append(ttlSeconds)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> User {
+        try UserStore.decode(row)
     }
 }
