@@ -20,7 +20,6 @@ import hmac
 import json
 import os
 import pwd
-import re
 import shutil
 import signal
 import socket
@@ -35,6 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVERS = os.path.join(ROOT, "Tests", "TestSupport", "Servers")
+sys.path.insert(0, SERVERS)
+from outbox import code_from_outbox  # noqa: E402
 BINARY = os.path.join(ROOT, ".build", "debug", "blumpo")
 WEBHOOK_SECRET = "whsec_chaos"
 USERS = int(os.environ.get("CHAOS_USERS", "4"))
@@ -114,17 +115,11 @@ class Cluster:
 
 def sign_in(base, data_dir, email):
     call(base, "POST", "/api/v1/auth/otp", {"email": email})
-    outbox = os.path.join(data_dir, "outbox")
-    for _ in range(120):
-        for name in sorted(os.listdir(outbox)) if os.path.isdir(outbox) else []:
-            text = open(os.path.join(outbox, name), errors="replace").read()
-            found = re.search(r"\b(\d{6})\b", text) if email in text else None
-            if found:
-                status, body, _ = call(base, "POST", "/api/v1/auth/otp/verify", {"email": email, "code": found.group(1)})
-                if status == 200:
-                    return body["token"], body["user"]["id"]
-        time.sleep(0.5)
-    raise SystemExit("chaos: no sign-in code arrived for " + email)
+    code = code_from_outbox(data_dir, email, seconds=60)
+    status, body, _ = call(base, "POST", "/api/v1/auth/otp/verify", {"email": email, "code": code})
+    if status != 200:
+        raise SystemExit(f"chaos: signing in {email} answered {status}: {body}")
+    return body["token"], body["user"]["id"]
 
 
 def deliver_webhook(base, event):

@@ -13,7 +13,6 @@ Sizes: FUZZ_EXAMPLES test cases per operation and phase (default 25) and FUZZ_SE
 """
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +23,8 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVERS = os.path.join(ROOT, "Tests", "TestSupport", "Servers")
+sys.path.insert(0, SERVERS)
+from outbox import code_from_outbox  # noqa: E402
 ST = os.path.join(os.path.dirname(sys.executable), "st")
 CHECKS = "all"
 EXCLUDED_CHECKS = "positive_data_acceptance"
@@ -69,15 +70,7 @@ def post(base, path, body):
 def sign_in(base, data_dir, email):
     """The API's own sign-in: a code by email (the outbox folder without SMTP), then verify."""
     post(base, "/api/v1/auth/otp", {"email": email})
-    outbox = os.path.join(data_dir, "outbox")
-    for _ in range(60):
-        for name in sorted(os.listdir(outbox)) if os.path.isdir(outbox) else []:
-            text = open(os.path.join(outbox, name), errors="replace").read()
-            found = re.search(r"\b(\d{6})\b", text) if email in text else None
-            if found:
-                return post(base, "/api/v1/auth/otp/verify", {"email": email, "code": found.group(1)})["token"]
-        time.sleep(0.5)
-    raise SystemExit("fuzz: no sign-in code arrived for " + email)
+    return post(base, "/api/v1/auth/otp/verify", {"email": email, "code": code_from_outbox(data_dir, email)})["token"]
 
 
 def fuzz(base, token, role, report_dir):
